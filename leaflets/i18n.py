@@ -1,0 +1,137 @@
+"""Languages: locales, gettext catalogs for template strings, formatting and typography.
+
+Everything a language needs comes from CLDR (through Babel) and from its
+catalog under ``locales/``, so adding a language needs no code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.core import get_global, parse_locale
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+from .errors import ContentError, Location, Problem, shown
+
+CATALOG = Path("LC_MESSAGES") / "messages.po"
+
+
+@dataclass(frozen=True)
+class Language:
+    """What the templates need to know about one language."""
+
+    code: str
+    locale: Locale
+    direction: str  # "ltr" or "rtl"
+    script: str     # ISO 15924, e.g. "Latn", "Arab"
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+@cache
+def language(code: str) -> Language:
+    locale = Locale.parse(code.replace("-", "_"))
+    likely = get_global("likely_subtags").get(str(locale)) or get_global("likely_subtags").get(
+        locale.language, str(locale))
+    script = locale.script or parse_locale(likely)[2] or "Latn"
+    return Language(code, locale, "rtl" if locale.text_direction == "rtl" else "ltr", script)
+
+
+# --- catalogs -----------------------------------------------------------------------
+
+def load_catalog(locales_dir: Path, code: str) -> Translations:
+    """Compile ``locales/<code>/LC_MESSAGES/messages.po`` in memory.
+
+    A missing catalog, a string left untranslated or marked fuzzy is an error:
+    the build never shows a template string in another language than the edition's.
+    """
+    path = locales_dir / code / CATALOG
+    if not path.is_file():
+        raise ContentError([Problem(Location(shown(path)), (
+            f"no catalog for language '{code}': create it with "
+            f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=code.replace("-", "_"), abort_invalid=True)
+    except (PoFileError, ValueError) as error:
+        raise ContentError([Problem(Location(shown(path)), f"invalid catalog: {error}")]) from None
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        line = message.lineno or 1
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        shown_id = message.id[0] if isinstance(message.id, tuple) else message.id
+        if message.fuzzy:
+            problems.append(Problem(Location(shown(path), line), (
+                f"translation of '{shown_id}' is marked fuzzy; check it and remove the "
+                "'#, fuzzy' flag")))
+        elif not all(strings):
+            problems.append(Problem(Location(shown(path), line), (
+                f"'{shown_id}' is not translated; fill in its msgstr")))
+    if problems:
+        raise ContentError(problems)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+# --- formatting ---------------------------------------------------------------------
+
+def format_figure(value: float, style: str, lang: Language) -> str:
+    if style == "percent":
+        return format_percent(value, locale=lang.locale)
+    return format_decimal(value, locale=lang.locale)
+
+
+def format_day(value: date, lang: Language) -> str:
+    return format_date(value, "long", locale=lang.locale)
+
+
+def format_partial_date(value: date | str, lang: Language) -> str:
+    """A source's date: a full date, a month ('2018-06') or a year ('2020')."""
+    if isinstance(value, date):
+        return format_day(value, lang)
+    parts = [int(part) for part in value.split("-")]
+    if len(parts) == 3:
+        return format_day(date(*parts), lang)
+    if len(parts) == 2:
+        return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=lang.locale)
+    return str(parts[0])
+
+
+# --- typography ---------------------------------------------------------------------
+
+NARROW_NO_BREAK_SPACE = "\u202f"
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+# A run of Latin letters, digits and the punctuation that joins them ("PD-L1",
+# "CTLA-4", "11 640", "JCO Precision Oncology").
+_LATIN_RUN = re.compile(r"[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F\-./%'’ \u202f\u00a0]*"
+                        r"[A-Za-z0-9\u00C0-\u024F%])?")
+
+
+def typography(text: str, lang: Language) -> str:
+    """Apply the language's typographic conventions to plain or Markdown text."""
+    if lang.locale.language == "fr":
+        # French puts a narrow no-break space before ; : ! ? and inside « ».
+        text = re.sub(r"[ \u00a0]+([;:!?»])", NARROW_NO_BREAK_SPACE + r"\1", text)
+        text = re.sub(r"«[ \u00a0]+", "«" + NARROW_NO_BREAK_SPACE, text)
+    if lang.rtl:
+        # Latin words and numbers inside right-to-left text keep their own order
+        # only inside Unicode isolates (WeasyPrint ignores CSS unicode-bidi).
+        text = _LATIN_RUN.sub(lambda match: FIRST_STRONG_ISOLATE + match[0]
+                              + POP_DIRECTIONAL_ISOLATE, text)
+    return text

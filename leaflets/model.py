@@ -1,0 +1,542 @@
+"""The content model: project settings, sources, leaflets, blocks, and their validation.
+
+``load_library`` reads every file of a content folder, validates each against
+its schema and then checks the references between files. It collects every
+problem in every file and raises one ``ContentError`` at the end, so an author
+sees the whole list at once and nothing is written before the content is valid.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from . import sources
+from .i18n import language
+from .errors import ContentError, Location, Problem, shown
+
+IDENTIFIER = r"^[a-z0-9][a-z0-9-]*$"
+FINGERPRINT_LENGTH = 12
+FINGERPRINT_PLACEHOLDER = "0" * FINGERPRINT_LENGTH
+MAX_REVIEW_YEARS = 3
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+Markdown = Annotated[str, StringConstraints(min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER)]
+PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+# --- project settings ---------------------------------------------------------------
+
+class FontFamily(Model):
+    regular: Text
+    bold: Text | None = None
+    italic: Text | None = None
+    bold_italic: Text | None = Field(None, alias="bold-italic")
+
+
+class Fonts(Model):
+    directories: list[Text] = Field(min_length=1)
+    families: dict[Text, FontFamily] = Field(min_length=1)
+    scripts: dict[Text, list[Text]] = Field(min_length=1)
+
+
+class Project(Model):
+    publisher: Text
+    source_language: Text
+    languages: list[Text] = Field(min_length=1)
+    format: Literal["a4-leaflet"] = "a4-leaflet"
+    fonts: Fonts
+
+
+class Source(Model):
+    publisher: Text
+    title: Text
+    published: date | PartialDate
+    kind: Text
+    language: Text
+    journal: Text | None = None
+    url: Text | None = None
+
+
+# --- leaflets -----------------------------------------------------------------------
+
+class Leaflet(Model):
+    reference: Text
+    version: Text
+    published: date
+    review_by: date
+    format: Literal["a4-leaflet"] | None = None
+    blocks: list[Identifier] = Field(min_length=1)
+
+
+# --- blocks -------------------------------------------------------------------------
+
+class Review(Model):
+    status: Literal["draft", "reviewed", "approved"]
+    by: Text | None = None
+    on: date | None = None
+
+
+class Translation(Model):
+    from_: Text = Field(alias="from")
+    fingerprint: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+
+
+class Block(Model):
+    review: Review
+    translation: Translation | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of what a translator translates: every field but review and translation."""
+        content = self.model_dump(mode="json", by_alias=True, exclude={"review", "translation"})
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+class CoverBlock(Block):
+    type: Literal["cover"]
+    title: Text
+    subtitle: Text | None = None
+    intro: Markdown | None = None
+
+
+class TextBlock(Block):
+    type: Literal["text"]
+    title: Text
+    body: Markdown
+
+
+class Figure(Model):
+    value: int | float
+    style: Literal["percent", "number"] = "percent"
+    label: Text
+    source: Identifier
+
+
+class KeyFiguresBlock(Block):
+    type: Literal["key-figures"]
+    title: Text
+    intro: Markdown | None = None
+    figures: list[Figure] = Field(min_length=1)
+    note: Markdown | None = None
+
+
+class CalloutBlock(Block):
+    type: Literal["callout"]
+    tone: Literal["info", "important"] = "info"
+    title: Text
+    body: Markdown
+
+
+class ChecklistBlock(Block):
+    type: Literal["checklist"]
+    title: Text
+    intro: Markdown | None = None
+    items: list[Text] = Field(min_length=1)
+
+
+class SourcesBlock(Block):
+    type: Literal["sources"]
+    title: Text
+    intro: Markdown | None = None
+    cite: list[Identifier] = Field(min_length=1)
+
+
+BLOCK_TYPES: dict[str, type[Block]] = {
+    model.model_fields["type"].annotation.__args__[0]: model
+    for model in (CoverBlock, TextBlock, KeyFiguresBlock, CalloutBlock, ChecklistBlock,
+                  SourcesBlock)
+}
+
+
+# --- the loaded library -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BlockFile:
+    """One block in one language, with the document it came from (for locations)."""
+
+    id: str
+    language: str
+    block: Block
+    document: sources.Document
+
+
+@dataclass(frozen=True)
+class LeafletFile:
+    id: str
+    leaflet: Leaflet
+    document: sources.Document
+
+
+@dataclass(frozen=True)
+class Library:
+    root: Path
+    project: Project
+    project_document: sources.Document
+    sources: dict[str, Source]
+    leaflets: dict[str, LeafletFile]
+    blocks: dict[str, dict[str, BlockFile]]
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.project.languages)
+
+    def format_of(self, leaflet_id: str) -> str:
+        return self.leaflets[leaflet_id].leaflet.format or self.project.format
+
+
+# --- error messages -----------------------------------------------------------------
+
+def describe(value: Any) -> str:
+    """Say what an author wrote, in words: 'a list', "the text 'abc'"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (yes/no)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of fields"
+    return type(value).__name__
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "date_type": "a date (YYYY-MM-DD)",
+    "list_type": "a list",
+    "dict_type": "a mapping of fields",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "bool_type": "true or false",
+}
+
+
+def _model_at(model: Any, loc: tuple) -> Any:
+    """The model class (or type) that the field path ``loc`` leads into."""
+    for step in loc:
+        model = _unwrap(model)
+        if isinstance(step, int) or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            args = typing.get_args(model)
+            model = args[-1] if args else Any
+            continue
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}
+        model = fields[step].annotation if step in fields else Any
+    return _unwrap(model)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] so that the useful type is left."""
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def _field_names(model: Any) -> list[str]:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [field.alias or name for name, field in model.model_fields.items()]
+    return []
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
+    """Turn one pydantic error into (location path, message, points at the key)."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    name = next((str(step) for step in reversed(loc) if isinstance(step, str)), "value")
+    found = describe(error.get("input"))
+    if kind == "extra_forbidden":
+        allowed = _field_names(_model_at(model, loc[:-1]))
+        return (loc, f"unknown field '{loc[-1]}'{_suggest(str(loc[-1]), allowed)}; "
+                     f"expected one of: {', '.join(allowed)}", True)
+    if kind == "missing":
+        return loc[:-1], f"missing required field '{loc[-1]}'; add '{loc[-1]}: …'", False
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"].replace(" or ", ", ")
+        return loc, f"'{name}' must be one of {expected}; found {found}", False
+    if kind == "string_too_short":
+        return loc, f"'{name}' must not be empty", False
+    if kind == "too_short":
+        return loc, f"'{name}' must list at least one entry; found an empty list", False
+    if kind == "string_pattern_mismatch":
+        pattern = error["ctx"]["pattern"]
+        if pattern == IDENTIFIER:
+            wanted = "an identifier (lowercase letters, digits and hyphens)"
+        elif "0-9a-f" in pattern:
+            wanted = f"a {FINGERPRINT_LENGTH}-character fingerprint (see 'python build.py status')"
+        else:
+            wanted = "a date as YYYY, YYYY-MM or YYYY-MM-DD"
+        return loc, f"'{name}' must be {wanted}; found {found}", False
+    if kind in _EXPECTED:
+        hint = "; put quotes around it" if kind == "string_type" and isinstance(
+            error.get("input"), (int, float, date)) else ""
+        return loc, f"'{name}' must be {_EXPECTED[kind]}, found {found}{hint}", False
+    return loc, f"'{name}': {error['msg']}; found {found}", False
+
+
+def validate(document: sources.Document, model: type[BaseModel],
+             problems: list[Problem], prefix: tuple = ()) -> Any:
+    """Validate ``document.data`` (or a part of it) against ``model``; None if invalid."""
+    data = document.data
+    for step in prefix:
+        data = data[step]
+    if not isinstance(data, dict):
+        what = "an empty file" if data is None and not prefix else describe(data)
+        problems.append(document.problem(prefix, f"expected a mapping of fields, found {what}"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            loc, message, at_key = _explain(detail, model)
+            problems.append(document.problem((*prefix, *loc), message, key=at_key))
+        return None
+
+
+# --- loading the library ------------------------------------------------------------
+
+def _load(path: Path, problems: list[Problem]) -> sources.Document:
+    document = sources.load(path, shown_as=shown(path))
+    problems.extend(document.problems)
+    return document
+
+
+def _check_identifier(kind: str, identifier: str, where: Location, problems: list[Problem]) -> bool:
+    if re.match(IDENTIFIER, identifier):
+        return True
+    problems.append(Problem(where, f"{kind} id '{identifier}' must use lowercase letters, "
+                                   "digits and hyphens only; rename it"))
+    return False
+
+
+def _check_languages(project: Project, document: sources.Document,
+                     problems: list[Problem]) -> None:
+    for index, code in enumerate(project.languages):
+        try:
+            Locale.parse(code.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            problems.append(document.problem(
+                ("languages", index), f"unknown language '{code}': Babel has no locale data "
+                                      "for it; use a code such as 'fr', 'en' or 'pt-BR'"))
+        else:
+            script = language(code).script
+            if script not in project.fonts.scripts:
+                problems.append(document.problem(
+                    ("languages", index), f"language '{code}' is written in the script {script}, "
+                                          "which has no font stack; add "
+                                          f"'{script}: [<font family>, …]' under fonts.scripts"))
+    if project.source_language not in project.languages:
+        problems.append(document.problem(
+            ("source_language",), f"source language '{project.source_language}' must be one of "
+                                  f"the languages: {', '.join(project.languages)}"))
+
+
+def _load_block(path: Path, problems: list[Problem]) -> BlockFile | None:
+    document = _load(path, problems)
+    if document.problems:
+        return None
+    data = document.data
+    if not isinstance(data, dict) or "type" not in data:
+        if isinstance(data, dict):
+            problems.append(document.problem((), "missing required field 'type'; expected one "
+                                                 f"of: {', '.join(BLOCK_TYPES)}"))
+        else:
+            validate(document, Model, problems)  # reports what was found instead of a mapping
+        return None
+    kind = data["type"]
+    if kind not in BLOCK_TYPES:
+        suggestion = _suggest(str(kind), list(BLOCK_TYPES))
+        problems.append(document.problem(
+            ("type",), f"unknown block type {describe(kind)}{suggestion}; expected one of: "
+                       f"{', '.join(BLOCK_TYPES)}"))
+        return None
+    block = validate(document, BLOCK_TYPES[kind], problems)
+    if block is None:
+        return None
+    return BlockFile(path.parent.name, path.stem, block, document)
+
+
+def _check_block(block_file: BlockFile, project: Project, known_sources: dict[str, Source],
+                 problems: list[Problem]) -> None:
+    block, document = block_file.block, block_file.document
+    is_source = block_file.language == project.source_language
+    if is_source and block.translation is not None:
+        problems.append(document.problem(
+            ("translation",), f"the {project.source_language} file is the source of this block; "
+                              "remove its 'translation' field"))
+    if not is_source and block.translation is None:
+        problems.append(document.problem(
+            (), f"missing required field 'translation'; a translation records its source: "
+                f"add 'translation: {{from: {project.source_language}, fingerprint: …}}' "
+                "(see 'python build.py status')"))
+    if block.translation is not None and block.translation.from_ not in project.languages:
+        problems.append(document.problem(
+            ("translation", "from"), f"'from' must be one of the languages "
+                                     f"{', '.join(project.languages)}; found "
+                                     f"'{block.translation.from_}'"))
+    if block.review.status == "approved" and (block.review.by is None or block.review.on is None):
+        problems.append(document.problem(
+            ("review",), "an approved block must say who approved it and when: "
+                         "add 'by: <name>' and 'on: YYYY-MM-DD' under 'review'"))
+    if isinstance(block, KeyFiguresBlock):
+        for index, figure in enumerate(block.figures):
+            if figure.style == "percent" and not 0 <= figure.value <= 1:
+                problems.append(document.problem(
+                    ("figures", index, "value"),
+                    f"a percentage is written as a fraction (0.25 for 25 %); found {figure.value}"))
+            if figure.source not in known_sources:
+                problems.append(document.problem(
+                    ("figures", index, "source"),
+                    f"unknown source '{figure.source}'{_suggest(figure.source, list(known_sources))}"
+                    "; add it to content/sources.yaml or use one of: "
+                    f"{', '.join(known_sources)}"))
+    if isinstance(block, SourcesBlock):
+        for index, source_id in enumerate(block.cite):
+            if source_id not in known_sources:
+                problems.append(document.problem(
+                    ("cite", index),
+                    f"unknown source '{source_id}'{_suggest(source_id, list(known_sources))}; "
+                    f"add it to content/sources.yaml or use one of: {', '.join(known_sources)}"))
+
+
+def _check_leaflet(leaflet_file: LeafletFile, blocks: dict[str, dict[str, BlockFile]],
+                   block_dirs: set[str], project: Project, problems: list[Problem]) -> None:
+    leaflet, document = leaflet_file.leaflet, leaflet_file.document
+    if leaflet.review_by <= leaflet.published:
+        problems.append(document.problem(
+            ("review_by",), f"'review_by' ({leaflet.review_by}) must come after 'published' "
+                            f"({leaflet.published})"))
+    latest = leaflet.published.replace(year=leaflet.published.year + MAX_REVIEW_YEARS)
+    if leaflet.review_by > latest:
+        problems.append(document.problem(
+            ("review_by",), f"'review_by' must be at most {MAX_REVIEW_YEARS} years after "
+                            f"'published', so no later than {latest}; found {leaflet.review_by}"))
+    for index, block_id in enumerate(leaflet.blocks):
+        if block_id not in block_dirs:
+            problems.append(document.problem(
+                ("blocks", index), f"unknown block '{block_id}'"
+                                   f"{_suggest(block_id, sorted(block_dirs))}; expected a folder "
+                                   f"content/blocks/{block_id}/ with one file per language"))
+        elif project.source_language not in blocks.get(block_id, {}):
+            problems.append(document.problem(
+                ("blocks", index), f"block '{block_id}' has no source text: expected "
+                                   f"content/blocks/{block_id}/{project.source_language}.yaml"))
+    first = leaflet.blocks[0]
+    source_block = blocks.get(first, {}).get(project.source_language)
+    if source_block is not None and not isinstance(source_block.block, CoverBlock):
+        problems.append(document.problem(
+            ("blocks", 0), f"a leaflet starts with a 'cover' block, which gives it its title; "
+                           f"'{first}' is a '{source_block.block.type}' block"))
+
+
+def load_library(root: Path) -> Library:
+    """Load and validate a whole content folder; raise ``ContentError`` listing every problem."""
+    problems: list[Problem] = []
+    project_path = root / "project.yaml"
+    if not project_path.is_file():
+        raise ContentError([Problem(Location(shown(project_path)), "missing project settings: expected "
+                                    "a file project.yaml in the content folder")])
+    project_document = _load(project_path, problems)
+    project = validate(project_document, Project, problems) if not problems else None
+    if project is None:
+        raise ContentError(problems)
+    _check_languages(project, project_document, problems)
+
+    known_sources: dict[str, Source] = {}
+    sources_document = _load(root / "sources.yaml", problems)
+    if not sources_document.problems:
+        if not isinstance(sources_document.data, dict):
+            validate(sources_document, Model, problems)
+        else:
+            for source_id in sources_document.data:
+                where = sources_document.where((source_id,), key=True)
+                if _check_identifier("source", source_id, where, problems):
+                    source = validate(sources_document, Source, problems, (source_id,))
+                    if source is not None:
+                        known_sources[source_id] = source
+
+    blocks: dict[str, dict[str, BlockFile]] = {}
+    block_dirs = {path.name for path in (root / "blocks").iterdir() if path.is_dir()} \
+        if (root / "blocks").is_dir() else set()
+    for block_dir in sorted(block_dirs):
+        directory = root / "blocks" / block_dir
+        if not _check_identifier("block", block_dir, Location(shown(directory)), problems):
+            continue
+        for path in sorted(directory.iterdir()):
+            if path.suffix != ".yaml":
+                problems.append(Problem(Location(shown(path)), "unexpected file; a block folder holds "
+                                                        "one <language>.yaml file per language"))
+                continue
+            if path.stem not in project.languages:
+                problems.append(Problem(
+                    Location(shown(path)), f"language '{path.stem}' is not one of the project's "
+                                    f"languages ({', '.join(project.languages)}); add it to "
+                                    "content/project.yaml or rename the file"))
+                continue
+            block_file = _load_block(path, problems)
+            if block_file is not None:
+                _check_block(block_file, project, known_sources, problems)
+                blocks.setdefault(block_dir, {})[path.stem] = block_file
+    _check_block_types_agree(blocks, project.source_language, problems)
+
+    leaflets: dict[str, LeafletFile] = {}
+    for path in sorted((root / "leaflets").glob("*.yaml")):
+        document = _load(path, problems)
+        if document.problems or not _check_identifier("leaflet", path.stem,
+                                                      Location(shown(path)), problems):
+            continue
+        leaflet = validate(document, Leaflet, problems)
+        if leaflet is not None:
+            leaflets[path.stem] = LeafletFile(path.stem, leaflet, document)
+            _check_leaflet(leaflets[path.stem], blocks, block_dirs, project, problems)
+    if not leaflets and not problems:
+        problems.append(Problem(Location(shown(root / "leaflets")),
+                                "no leaflets: expected at least one file leaflets/<id>.yaml"))
+    if problems:
+        raise ContentError(problems)
+    return Library(root, project, project_document, known_sources, leaflets, blocks)
+
+
+def _check_block_types_agree(blocks: dict[str, dict[str, BlockFile]], source_language: str,
+                             problems: list[Problem]) -> None:
+    """A translation keeps the type of its source block."""
+    for translations in blocks.values():
+        source = translations.get(source_language)
+        if source is None:
+            continue
+        for block_file in translations.values():
+            if block_file.block.type != source.block.type:
+                problems.append(block_file.document.problem(
+                    ("type",), f"a translation has the type of its source: "
+                               f"{source_language}.yaml says '{source.block.type}', "
+                               f"found '{block_file.block.type}'"))

@@ -1,0 +1,65 @@
+"""Reports printed by ``check``: readability per block and language."""
+
+from __future__ import annotations
+
+from .errors import Problem
+from .markup import passages
+from .model import Library
+from .readability import FORMULAS, TARGET, Score, score
+from .templates import Edition
+
+
+def _used_blocks(library: Library, editions: list[Edition]) -> dict[str, list[str]]:
+    """Block id → languages, for the blocks the selected editions use, in a stable order."""
+    used: dict[str, list[str]] = {}
+    for edition in editions:
+        for block_id in library.leaflets[edition.leaflet].leaflet.blocks:
+            languages = used.setdefault(block_id, [])
+            if edition.language not in languages:
+                languages.append(edition.language)
+    return dict(sorted(used.items()))
+
+
+def _scores(library: Library, editions: list[Edition]) -> dict[tuple[str, str], Score | None]:
+    return {(block_id, language): score(passages(library.blocks[block_id][language].block),
+                                        language)
+            for block_id, languages in _used_blocks(library, editions).items()
+            for language in languages}
+
+
+def readability(library: Library, editions: list[Edition]) -> list[Problem]:
+    """A warning for every scored block below the target, with its shortfall."""
+    warnings = []
+    for (block_id, language), result in _scores(library, editions).items():
+        if result is not None and result.value < TARGET:
+            document = library.blocks[block_id][language].document
+            warnings.append(document.problem((), (
+                f"{result.formula} readability is {result.value:.1f}, {result.shortfall:.1f} "
+                f"below the target of {TARGET:.0f}; use shorter sentences and shorter words")))
+    return warnings
+
+
+def readability_table(library: Library, editions: list[Edition]) -> str:
+    scores = _scores(library, editions)
+    languages = list(dict.fromkeys(edition.language for edition in editions))
+    blocks = list(dict.fromkeys(block_id for block_id, _ in scores))
+    width = max(len(block_id) for block_id in blocks)
+    header = "readability".ljust(width) + "".join(f"{language:>8}" for language in languages)
+    lines = [header, "-" * len(header)]
+    for block_id in blocks:
+        cells = []
+        for language in languages:
+            if (block_id, language) not in scores:
+                cells.append(f"{'':>8}")
+                continue
+            result = scores[block_id, language]
+            cell = "n/s" if result is None else f"{result.value:.0f}"
+            flag = "!" if result is not None and result.value < TARGET else " "
+            cells.append(f"{cell:>7}{flag}")
+        lines.append(block_id.ljust(width) + "".join(cells))
+    legend = ", ".join(f"{language}: {FORMULAS[language].name}" for language in languages
+                       if language in FORMULAS)
+    unscored = [language for language in languages if language not in FORMULAS]
+    lines.append(f"target ≥ {TARGET:.0f} ({legend}); '!' below target"
+                 + (f"; n/s = not scored ({', '.join(unscored)}: no formula)" if unscored else ""))
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML composes the text into nodes (which carry marks) without constructing
+any Python object from tags; we then build plain dicts, lists and scalars
+ourselves, so a file cannot run code, cannot expand an alias bomb and cannot
+hide a duplicate key. Every value's position is kept under its key path, e.g.
+``("figures", 0, "value")``, which is the shape of a pydantic error ``loc``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from .errors import Location, Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 40
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+}
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data, and the position of every value and key."""
+
+    path: Path
+    data: Any = None
+    values: dict[KeyPath, Location] = field(default_factory=dict)
+    keys: dict[KeyPath, Location] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, key_path: KeyPath, *, key: bool = False) -> Location:
+        """The position of the value (or its key) at ``key_path``, or of its nearest parent."""
+        for end in range(len(key_path), -1, -1):
+            prefix = tuple(key_path[:end])
+            table = self.keys if key and end == len(key_path) else self.values
+            if prefix in table:
+                return table[prefix]
+        return Location(self.path)
+
+    def problem(self, key_path: KeyPath, message: str, *, key: bool = False) -> Problem:
+        return Problem(self.where(key_path, key=key), message)
+
+
+def _location(path: Path, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(path)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def load(path: Path, shown_as: Path | None = None) -> Document:
+    """Load one YAML file; problems are collected in ``Document.problems``, never raised."""
+    doc = Document(shown_as or path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        doc.problems.append(Problem(Location(doc.path), f"cannot read the file: {error.strerror}"))
+        return doc
+    if len(raw) > MAX_FILE_BYTES:
+        doc.problems.append(Problem(
+            Location(doc.path),
+            f"file is {len(raw)} bytes; content files may be at most {MAX_FILE_BYTES} bytes",
+        ))
+        return doc
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark is harmless: accept it
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        doc.problems.append(Problem(
+            Location(doc.path, line, column),
+            f"expected UTF-8 text, found the byte 0x{raw[error.start]:02x}; "
+            "save the file as UTF-8",
+        ))
+        return doc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = error.problem or "invalid YAML"
+        context = f" ({error.context})" if error.context else ""
+        doc.problems.append(Problem(_location(doc.path, mark), f"YAML syntax error: {what}{context}"))
+        return doc
+    except yaml.YAMLError as error:
+        doc.problems.append(Problem(Location(doc.path), f"YAML error: {error}"))
+        return doc
+    except RecursionError:
+        doc.problems.append(Problem(
+            Location(doc.path), f"nesting is too deep; content may nest at most {MAX_DEPTH} levels"
+        ))
+        return doc
+    if root is not None:
+        doc.data = _Builder(doc).build(root, (), 0)
+    return doc
+
+
+class _Builder:
+    """Turns composed nodes into plain Python values, recording positions and problems."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.seen: set[int] = set()
+        self.constructor = SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.doc.problems.append(Problem(_location(self.doc.path, node.start_mark), message))
+
+    def build(self, node: yaml.Node, key_path: KeyPath, depth: int) -> Any:
+        # A node met twice was reached through an alias: refusing aliases keeps
+        # the work linear in the file size (no "billion laughs").
+        if id(node) in self.seen:
+            self.fail(node, "this value is reused through a YAML alias (*name); aliases are not "
+                            "allowed in content: write the value out where it is needed")
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.fail(node, f"nesting is too deep; content may nest at most {MAX_DEPTH} levels")
+            return None
+        self.doc.values[key_path] = _location(self.doc.path, node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, key_path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*key_path, index), depth + 1)
+                    for index, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, key_path: KeyPath, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, "YAML merge keys (<<) are not allowed in content; "
+                                    "write the fields out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                self.fail(key_node, "expected a plain field name, found a complex key")
+                continue
+            key = str(key_node.value)
+            if key in first_seen:
+                line = first_seen[key].start_mark.line + 1
+                self.fail(key_node, f"duplicate key '{key}' (first given on line {line}); "
+                                    "keep only one")
+                continue
+            first_seen[key] = key_node
+            self.doc.keys[(*key_path, key)] = _location(self.doc.path, key_node.start_mark)
+            result[key] = self.build(value_node, (*key_path, key), depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self.fail(node, f"YAML tag '{node.tag}' is not allowed in content; "
+                            "remove it and write plain text")
+            return None
+        try:
+            return self.constructor.construct_object(node)
+        except (ConstructorError, ValueError) as error:
+            reason = getattr(error, "problem", None) or str(error)
+            if node.tag.endswith(":timestamp"):
+                self.fail(node, f"expected a real date (YYYY-MM-DD), found '{node.value}': {reason}")
+            else:
+                self.fail(node, f"cannot read '{node.value}': {reason}")
+            return None

@@ -1,0 +1,118 @@
+"""The Jinja environment and the render context of one edition."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from . import i18n, markup
+from .model import Block, CoverBlock, Library, Source
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One PDF to make: a leaflet in a language."""
+
+    leaflet: str
+    language: str
+
+    def __str__(self) -> str:
+        return f"{self.leaflet} ({self.language})"
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """A block as the templates see it: its fields, plus its id for anchors."""
+
+    id: str
+    block: Block
+
+    def __getattr__(self, name: str):
+        return getattr(self.block, name)
+
+
+def css_counters(text: str) -> Markup:
+    """Turn "Page {page} of {pages}" into a CSS content value with page counters."""
+    pieces = []
+    for piece in re.split(r"(\{pages?\})", str(text)):
+        if piece in ("{page}", "{pages}"):
+            pieces.append(f"counter({piece[1:-1]})")
+        elif piece:
+            pieces.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup(" ".join(pieces))
+
+
+def font_stack(library: Library, lang: i18n.Language) -> str:
+    families = library.project.fonts.scripts[lang.script]
+    return ", ".join(f'"{family}"' for family in families)
+
+
+class Templates:
+    """Renders editions to HTML; one Jinja environment per language."""
+
+    def __init__(self, templates_dir: Path, locales_dir: Path):
+        self.templates_dir = templates_dir
+        self.locales_dir = locales_dir
+        self._environments: dict[str, Environment] = {}
+
+    def environment(self, code: str) -> Environment:
+        if code not in self._environments:
+            lang = i18n.language(code)
+            environment = Environment(
+                loader=FileSystemLoader(self.templates_dir),
+                autoescape=True,
+                undefined=StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            environment.install_gettext_translations(
+                i18n.load_catalog(self.locales_dir, code), newstyle=True)
+            typeset = partial(i18n.typography, lang=lang)
+            environment.filters.update(
+                text=lambda value: escape(typeset(str(value))),
+                plain=lambda value: str(value),
+                markdown=lambda value: Markup(markup.to_html(str(value), typeset)),
+                figure=lambda value, style: i18n.format_figure(value, style, lang),
+                day=lambda value: i18n.format_day(value, lang),
+                partial_date=lambda value: i18n.format_partial_date(value, lang),
+                cite_short=lambda source: f"{source.publisher}, {short_date(source)}",
+                css_counters=css_counters,
+            )
+            self._environments[code] = environment
+        return self._environments[code]
+
+    def render(self, library: Library, edition: Edition) -> str:
+        lang = i18n.language(edition.language)
+        environment = self.environment(edition.language)
+        manifest = library.leaflets[edition.leaflet].leaflet
+        views = [BlockView(block_id, library.blocks[block_id][edition.language].block)
+                 for block_id in manifest.blocks]
+        cover = next(view.block for view in views if isinstance(view.block, CoverBlock))
+        draft = any(view.review.status != "approved" for view in views)
+        template = environment.get_template(f"formats/{library.format_of(edition.leaflet)}.html.j2")
+        return template.render(
+            lang=lang,
+            leaflet=manifest,
+            leaflet_id=edition.leaflet,
+            title=cover.title,
+            blocks=views,
+            sources=library.sources,
+            publisher=library.project.publisher,
+            format=library.format_of(edition.leaflet),
+            draft=draft,
+            font_stack=Markup(font_stack(library, lang)),
+            start_side="right" if lang.rtl else "left",
+            end_side="left" if lang.rtl else "right",
+        )
+
+
+def short_date(source: Source) -> str:
+    """The year of a source, for short citations under key figures."""
+    published = source.published
+    return str(published.year) if hasattr(published, "year") else str(published)[:4]

@@ -430,7 +430,8 @@ def _check_block(block_file: BlockFile, project: Project, known_sources: dict[st
 
 
 def _check_leaflet(leaflet_file: LeafletFile, blocks: dict[str, dict[str, BlockFile]],
-                   block_dirs: set[str], project: Project, problems: list[Problem]) -> None:
+                   block_files: dict[str, set[str]], project: Project,
+                   problems: list[Problem]) -> None:
     leaflet, document = leaflet_file.leaflet, leaflet_file.document
     if leaflet.review_by <= leaflet.published:
         problems.append(document.problem(
@@ -442,12 +443,12 @@ def _check_leaflet(leaflet_file: LeafletFile, blocks: dict[str, dict[str, BlockF
             ("review_by",), f"'review_by' must be at most {MAX_REVIEW_YEARS} years after "
                             f"'published', so no later than {latest}; found {leaflet.review_by}"))
     for index, block_id in enumerate(leaflet.blocks):
-        if block_id not in block_dirs:
+        if block_id not in block_files:
             problems.append(document.problem(
                 ("blocks", index), f"unknown block '{block_id}'"
-                                   f"{_suggest(block_id, sorted(block_dirs))}; expected a folder "
+                                   f"{_suggest(block_id, sorted(block_files))}; expected a folder "
                                    f"content/blocks/{block_id}/ with one file per language"))
-        elif project.source_language not in blocks.get(block_id, {}):
+        elif project.source_language not in block_files[block_id]:
             problems.append(document.problem(
                 ("blocks", index), f"block '{block_id}' has no source text: expected "
                                    f"content/blocks/{block_id}/{project.source_language}.yaml"))
@@ -488,8 +489,10 @@ def load_library(root: Path) -> Library:
     blocks: dict[str, dict[str, BlockFile]] = {}
     block_dirs = {path.name for path in (root / "blocks").iterdir() if path.is_dir()} \
         if (root / "blocks").is_dir() else set()
+    block_files: dict[str, set[str]] = {}  # every block file present, valid or not
     for block_dir in sorted(block_dirs):
         directory = root / "blocks" / block_dir
+        block_files[block_dir] = {path.stem for path in directory.glob("*.yaml")}
         if not _check_identifier("block", block_dir, Location(shown(directory)), problems):
             continue
         for path in sorted(directory.iterdir()):
@@ -518,7 +521,7 @@ def load_library(root: Path) -> Library:
         leaflet = validate(document, Leaflet, problems)
         if leaflet is not None:
             leaflets[path.stem] = LeafletFile(path.stem, leaflet, document)
-            _check_leaflet(leaflets[path.stem], blocks, block_dirs, project, problems)
+            _check_leaflet(leaflets[path.stem], blocks, block_files, project, problems)
     if not leaflets and not problems:
         problems.append(Problem(Location(shown(root / "leaflets")),
                                 "no leaflets: expected at least one file leaflets/<id>.yaml"))

@@ -23,6 +23,7 @@ MAX_DEPTH = 40
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 }
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 KeyPath = tuple[str | int, ...]
 
@@ -125,6 +126,10 @@ class _Builder:
             self.fail(node, f"nesting is too deep; content may nest at most {MAX_DEPTH} levels")
             return None
         self.doc.values[key_path] = _location(self.doc.path, node.start_mark)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            self.fail(node, f"YAML tag '{node.tag}' is not allowed in content; "
+                            "remove it and write plain values")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, key_path, depth)
         if isinstance(node, yaml.SequenceNode):

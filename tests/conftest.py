@@ -1,0 +1,39 @@
+"""Shared fixtures: a copy of the shipped content to break, and one real build of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from leaflets.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A writable copy of the shipped content folder."""
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    return copy
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    def run_cli(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory) -> Path:
+    """The shipped library built once, for every language, into a temporary folder."""
+    output = tmp_path_factory.mktemp("output")
+    assert main(["--output", str(output)]) == 0
+    return output

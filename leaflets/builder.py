@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from .errors import BuildError, ContentError, Location, Problem, UsageError, shown
+from .glyphs import missing_glyphs
 from .i18n import load_catalog
 from .model import Library, load_library
 from .templates import Edition, Templates
@@ -99,6 +100,11 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     library = load_library(paths.content)
     editions = select(library, selection)
     problems = missing_translations(library, editions)
+    used = {(block_id, edition.language) for edition in editions
+            for block_id in library.leaflets[edition.leaflet].leaflet.blocks}
+    problems += missing_glyphs(library, [library.blocks[block_id][language]
+                                         for block_id, language in sorted(used)
+                                         if language in library.blocks.get(block_id, {})])
     templates = Templates(paths.templates, paths.locales)
     for language in dict.fromkeys(edition.language for edition in editions):
         try:
@@ -152,12 +158,25 @@ def approval(library: Library, edition: Edition) -> str:
 
 
 def build(paths: Paths, selection: Selection,
-          progress: Callable[[Built], None] = lambda built: None) -> list[Built]:
-    """Build the selected editions into the output folder; return what was written."""
+          progress: Callable[[Built], None] = lambda built: None,
+          release: bool = False) -> tuple[list[Built], list[str]]:
+    """Build the selected editions into the output folder.
+
+    Returns what was written and, for a release, the editions refused because
+    some of their blocks are not approved or not current, with the reasons.
+    """
     from .render import Renderer  # WeasyPrint takes a second to import: only when rendering
+    from .status import unreleasable
 
     prepared = prepare(paths, selection)
     library = prepared.library
+    refused = []
+    if release:
+        for edition in list(prepared.editions):
+            reasons = unreleasable(library, edition.leaflet, edition.language)
+            if reasons:
+                refused.append(f"{edition}: {'; '.join(reasons)}")
+                prepared.editions.remove(edition)
     assets = [paths.assets] if paths.assets.is_dir() else []
     renderer = Renderer(library.project, paths.templates, assets)
     written = []
@@ -172,7 +191,7 @@ def build(paths: Paths, selection: Selection,
         written.append(built)
         progress(built)
     write_manifest(paths.output, written)
-    return written
+    return written, refused
 
 
 def write_manifest(output: Path, written: list[Built]) -> None:

@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 from . import builder, report
+from . import status as translation_status
 from .errors import ContentError, LeafletError, UsageError
+from .model import load_library
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -18,6 +20,8 @@ Build multilingual patient leaflets (PDF) from YAML content blocks and Jinja tem
 commands:
   build   (default) validate the content, then render every edition to PDF
   check   validate the content and print the readability report; writes nothing
+  status  translation status of every block: missing, stale (with what changed), draft,
+          reviewed, approved; --mark-current records that translations are up to date
   test    run the test suite (python3 build.py test [pytest options])
 """
 
@@ -34,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "status"],
                         help="what to do (default: build)")
     parser.add_argument("--content", type=Path, default=builder.Paths.content, metavar="DIR",
                         help="content folder: project.yaml, sources.yaml, leaflets/, blocks/ "
@@ -49,7 +53,14 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--leaflet", type=_list, default=(), metavar="IDS",
                         help="only these leaflets, comma-separated (default: all)")
     parser.add_argument("--strict", action="store_true",
-                        help="treat warnings (e.g. readability below target) as errors")
+                        help="treat warnings as errors: readability below target (check), "
+                             "missing or stale translations (status)")
+    parser.add_argument("--release", action="store_true",
+                        help="build only editions whose blocks are all approved and current; "
+                             "list the others and exit 1")
+    parser.add_argument("--mark-current", type=_list, default=(), metavar="SPECS",
+                        help="with status: record that these translations match their source "
+                             "now, e.g. de:tolerance or de (every block in German)")
     return parser
 
 
@@ -64,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.command == "check":
             return check(paths, selection, arguments.strict)
-        return build(paths, selection)
+        if arguments.command == "status":
+            return status(paths, selection, arguments.strict, arguments.mark_current)
+        return build(paths, selection, arguments.release)
     except UsageError as error:
         print(f"build.py: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -85,14 +98,39 @@ def check(paths: builder.Paths, selection: builder.Selection, strict: bool) -> i
     return EXIT_OK
 
 
-def build(paths: builder.Paths, selection: builder.Selection) -> int:
+def status(paths: builder.Paths, selection: builder.Selection, strict: bool,
+           mark_current: tuple[str, ...]) -> int:
+    library = load_library(paths.content)
+    if mark_current:
+        for change in translation_status.mark_current(library, list(mark_current)):
+            print(change)
+        library = load_library(paths.content)
+    languages = [edition.language for edition in builder.select(library, selection)]
+    languages = list(dict.fromkeys(languages))
+    print(translation_status.matrix(library, languages))
+    details = translation_status.stale_details(library, languages)
+    for detail in details:
+        print(detail)
+    incomplete = translation_status.incomplete(library, languages)
+    if strict and incomplete:
+        print(f"error: {incomplete} translations are missing or stale", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def build(paths: builder.Paths, selection: builder.Selection, release: bool) -> int:
     started = time.monotonic()
 
     def progress(built: builder.Built) -> None:
         print(f"built {built.path} ({built.pages} pages, {built.bytes // 1024} KiB, "
               f"{built.approval})", flush=True)
 
-    written = builder.build(paths, selection, progress)
+    written, refused = builder.build(paths, selection, progress, release=release)
     print(f"{len(written)} PDFs written to {paths.output} in "
           f"{time.monotonic() - started:.1f} s")
+    if refused:
+        print(f"refused {len(refused)} editions for release:", file=sys.stderr)
+        for reason in refused:
+            print(f"  {reason}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK

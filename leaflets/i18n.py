@@ -123,6 +123,11 @@ _LATIN_RUN = re.compile(r"[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F\-./
                         r"[A-Za-z0-9\u00C0-\u024F%])?")
 
 
+def isolate(text: str, lang: Language) -> str:
+    """Keep a whole phrase (a citation, a name) in its own direction inside right-to-left text."""
+    return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE if lang.rtl else text
+
+
 def typography(text: str, lang: Language) -> str:
     """Apply the language's typographic conventions to plain or Markdown text."""
     if lang.locale.language == "fr":

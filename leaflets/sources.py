@@ -59,12 +59,18 @@ def _location(path: Path, mark: yaml.Mark | None) -> Location:
 
 def load(path: Path, shown_as: Path | None = None) -> Document:
     """Load one YAML file; problems are collected in ``Document.problems``, never raised."""
-    doc = Document(shown_as or path)
     try:
         raw = path.read_bytes()
     except OSError as error:
+        doc = Document(shown_as or path)
         doc.problems.append(Problem(Location(doc.path), f"cannot read the file: {error.strerror}"))
         return doc
+    return parse(raw, shown_as or path)
+
+
+def parse(raw: bytes, path: Path) -> Document:
+    """Parse YAML bytes that came from ``path`` (used in messages)."""
+    doc = Document(path)
     if len(raw) > MAX_FILE_BYTES:
         doc.problems.append(Problem(
             Location(doc.path),

@@ -81,7 +81,8 @@ class Templates:
                 figure=lambda value, style: i18n.format_figure(value, style, lang),
                 day=lambda value: i18n.format_day(value, lang),
                 partial_date=lambda value: i18n.format_partial_date(value, lang),
-                cite_short=lambda source: f"{source.publisher}, {short_date(source)}",
+                cite_short=lambda source: i18n.isolate(
+                    f"{source.publisher}, {short_date(source)}", lang),
                 css_counters=css_counters,
             )
             self._environments[code] = environment

@@ -339,12 +339,18 @@ def _check_identifier(kind: str, identifier: str, where: Location, problems: lis
     return False
 
 
+def _known_locale(code: str) -> bool:
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
 def _check_languages(project: Project, document: sources.Document,
                      problems: list[Problem]) -> None:
     for index, code in enumerate(project.languages):
-        try:
-            Locale.parse(code.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
+        if not _known_locale(code):
             problems.append(document.problem(
                 ("languages", index), f"unknown language '{code}': Babel has no locale data "
                                       "for it; use a code such as 'fr', 'en' or 'pt-BR'"))
@@ -355,6 +361,13 @@ def _check_languages(project: Project, document: sources.Document,
                     ("languages", index), f"language '{code}' is written in the script {script}, "
                                           "which has no font stack; add "
                                           f"'{script}: [<font family>, …]' under fonts.scripts"))
+    for script, families in project.fonts.scripts.items():
+        for index, family in enumerate(families):
+            if family not in project.fonts.families:
+                problems.append(document.problem(
+                    ("fonts", "scripts", script, index),
+                    f"unknown font family '{family}'; expected one of the families under "
+                    f"fonts.families: {', '.join(project.fonts.families)}"))
     if project.source_language not in project.languages:
         problems.append(document.problem(
             ("source_language",), f"source language '{project.source_language}' must be one of "
@@ -483,8 +496,12 @@ def load_library(root: Path) -> Library:
                 where = sources_document.where((source_id,), key=True)
                 if _check_identifier("source", source_id, where, problems):
                     source = validate(sources_document, Source, problems, (source_id,))
-                    if source is not None:
+                    if source is not None and _known_locale(source.language):
                         known_sources[source_id] = source
+                    elif source is not None:
+                        problems.append(sources_document.problem(
+                            (source_id, "language"), f"unknown language '{source.language}': "
+                                                     "Babel has no locale data for it"))
 
     blocks: dict[str, dict[str, BlockFile]] = {}
     block_dirs = {path.name for path in (root / "blocks").iterdir() if path.is_dir()} \

@@ -49,7 +49,7 @@ def css_counters(text: str) -> Markup:
 
 def font_stack(library: Library, lang: i18n.Language) -> str:
     families = library.project.fonts.scripts[lang.script]
-    return ", ".join(f'"{family}"' for family in families)
+    return ", ".join(f"'{family}'" for family in families)
 
 
 class Templates:
@@ -80,7 +80,8 @@ class Templates:
                 markdown=lambda value: Markup(markup.to_html(str(value), typeset)),
                 figure=lambda value, style: i18n.format_figure(value, style, lang),
                 day=lambda value: i18n.format_day(value, lang),
-                partial_date=lambda value: i18n.format_partial_date(value, lang),
+                partial_date=lambda value, code=code: i18n.format_partial_date(
+                    value, i18n.language(code)),
                 cite_short=lambda source: i18n.isolate(
                     f"{source.publisher}, {short_date(source)}", lang),
                 css_counters=css_counters,
@@ -107,7 +108,7 @@ class Templates:
             publisher=library.project.publisher,
             format=library.format_of(edition.leaflet),
             draft=draft,
-            font_stack=Markup(font_stack(library, lang)),
+            font_stack_of=lambda code: Markup(font_stack(library, i18n.language(code))),
             start_side="right" if lang.rtl else "left",
             end_side="left" if lang.rtl else "right",
         )

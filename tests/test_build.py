@@ -47,7 +47,7 @@ def test_every_edition_is_a_real_pdf_in_its_language(shipped_build, leaflet, lan
     # Every font is embedded, and each one comes from the configured Noto families:
     # nothing fell back to a font the host happens to have.
     assert fonts_of(reader) <= {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Italic",
-                                "NotoNaskhArabic", "NotoNaskhArabic-Bold"}
+                                "Noto-Naskh-Arabic", "Noto-Naskh-Arabic-Bold"}
     text = pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
     assert LIBRARY.leaflets[leaflet].leaflet.reference in text
 

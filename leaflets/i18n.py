@@ -89,6 +89,14 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
     return Translations(buffer)
 
 
+def quotation_marks(translations: Translations) -> tuple[str, str]:
+    """The language's quotation marks, as its translator wrote them in the catalog."""
+    # Translators: write the quotation marks of your language around %(quoted)s.
+    pattern = translations.gettext("“%(quoted)s”")
+    opening, _, closing = pattern.partition("%(quoted)s")
+    return opening, closing
+
+
 # --- formatting ---------------------------------------------------------------------
 
 def format_figure(value: float, style: str, lang: Language) -> str:
@@ -128,8 +136,16 @@ def isolate(text: str, lang: Language) -> str:
     return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE if lang.rtl else text
 
 
-def typography(text: str, lang: Language) -> str:
-    """Apply the language's typographic conventions to plain or Markdown text."""
+_STRAIGHT_QUOTED = re.compile(r'"([^"\n]+)"')
+
+
+def typography(text: str, lang: Language, quotes: tuple[str, str] = ("“", "”")) -> str:
+    """Apply the language's typographic conventions to plain or Markdown text.
+
+    ``quotes`` are the language's opening and closing quotation marks (from its
+    catalog); text typed between straight double quotes gets them.
+    """
+    text = _STRAIGHT_QUOTED.sub(lambda match: quotes[0] + match[1] + quotes[1], text)
     if lang.locale.language == "fr":
         # French puts a narrow no-break space before ; : ! ? and inside « ».
         text = re.sub(r"[ \u00a0]+([;:!?»])", NARROW_NO_BREAK_SPACE + r"\1", text)

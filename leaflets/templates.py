@@ -71,9 +71,10 @@ class Templates:
                 trim_blocks=True,
                 lstrip_blocks=True,
             )
-            environment.install_gettext_translations(
-                i18n.load_catalog(self.locales_dir, code), newstyle=True)
-            typeset = partial(i18n.typography, lang=lang)
+            translations = i18n.load_catalog(self.locales_dir, code)
+            environment.install_gettext_translations(translations, newstyle=True)
+            typeset = partial(i18n.typography, lang=lang,
+                              quotes=i18n.quotation_marks(translations))
             environment.filters.update(
                 text=lambda value: escape(typeset(str(value))),
                 plain=lambda value: str(value),

@@ -1,0 +1,74 @@
+"""Formatting and typography per language, and the catalogs' rules."""
+
+from datetime import date
+
+import pytest
+
+from leaflets import i18n
+from leaflets.errors import ContentError
+from leaflets.templates import css_counters
+
+from .conftest import ROOT
+
+FR, DE, TR, AR = (i18n.language(code) for code in ("fr", "de", "tr", "ar"))
+NNBSP, FSI, PDI = "\u202f", "\u2068", "\u2069"
+
+
+def test_direction_and_script_come_from_cldr():
+    assert (AR.direction, AR.script) == ("rtl", "Arab")
+    assert (TR.direction, TR.script) == ("ltr", "Latn")
+    assert i18n.language("ru").script == "Cyrl"
+
+
+@pytest.mark.parametrize("lang, value, style, expected", [
+    (FR, 0.25, "percent", "25\xa0%"),
+    (TR, 0.25, "percent", "%25"),
+    (DE, 11640, "number", "11.640"),
+    (FR, 11640, "number", "11\u202f640"),
+])
+def test_figures_are_formatted_per_locale(lang, value, style, expected):
+    assert i18n.format_figure(value, style, lang) == expected
+
+
+def test_dates_per_locale_and_partial_dates():
+    assert i18n.format_day(date(2029, 11, 1), DE) == "1. November 2029"
+    assert i18n.format_partial_date("2018-06", FR) == "juin 2018"
+    assert i18n.format_partial_date("2020", TR) == "2020"
+
+
+def test_french_spacing_and_quotation_marks():
+    quotes = ("« ", " »")
+    text = i18n.typography('Pourquoi ? Un "mot" : ici ; «  là  »', FR, quotes)
+    assert text == f"Pourquoi{NNBSP}? Un «{NNBSP}mot{NNBSP}»{NNBSP}: ici{NNBSP}; «{NNBSP}là{NNBSP}»"
+
+
+def test_german_quotation_marks_from_the_catalog():
+    translations = i18n.load_catalog(ROOT / "locales", "de")
+    quotes = i18n.quotation_marks(translations)
+    assert quotes == ("„", "“")
+    assert i18n.typography('ein "Wort"', DE, quotes) == "ein „Wort“"
+
+
+def test_latin_runs_in_arabic_are_isolated():
+    text = i18n.typography("مضادات PD-L1 و CTLA-4 عند 20% من المرضى", AR)
+    assert f"{FSI}PD-L1{PDI}" in text and f"{FSI}CTLA-4{PDI}" in text and f"{FSI}20%{PDI}" in text
+
+
+def test_page_counter_css():
+    assert str(css_counters('Page {page} of "{pages}"')) == \
+        '"Page " counter(page) " of \\"" counter(pages) "\\""'
+
+
+def test_untranslated_and_fuzzy_catalog_entries_are_errors(tmp_path):
+    catalog = tmp_path / "de" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    text = (ROOT / "locales/de/LC_MESSAGES/messages.po").read_text()
+    text = text.replace('msgstr "Referenz"', 'msgstr ""')
+    text = text.replace('msgid "Status"', '#, fuzzy\nmsgid "Status"')
+    catalog.write_text(text)
+    with pytest.raises(ContentError) as raised:
+        i18n.load_catalog(tmp_path, "de")
+    messages = [problem.message for problem in raised.value.problems]
+    assert messages == ["'Reference' is not translated; fill in its msgstr",
+                        "translation of 'Status' is marked fuzzy; check it and remove the "
+                        "'#, fuzzy' flag"]

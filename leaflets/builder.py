@@ -1,30 +1,33 @@
-"""Plans editions, renders them, and writes PDFs and the manifest atomically.
+"""Plans editions, renders the ones whose inputs changed (in parallel), records the results.
 
-Gather, then write: the whole content is validated and every edition's HTML
-rendered before the first PDF is written, so bad content never leaves a
-half-built output folder.
+Gather, then write: the whole content is validated and every edition to build
+has its HTML rendered before the first PDF is written, so bad content never
+leaves a half-built output folder. PDFs are laid out in worker processes (or
+on a Dask cluster); the parent alone writes files, atomically.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from .errors import BuildError, ContentError, Location, Problem, UsageError, shown
 from .glyphs import missing_glyphs
-from .i18n import load_catalog
+from .i18n import CATALOG, load_catalog
 from .model import Library, load_library
-from .templates import Edition, Templates
+from .outputs import InputHashes, Outputs, Record, remove_partial_files, sha256
+from .templates import Edition, RenderedHTML, Templates
 
 ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = "manifest.json"
+TOOL = "tool"   # the name of the input that stands for the code of this tool
 
 
 @dataclass(frozen=True)
@@ -46,18 +49,21 @@ class Selection:
 
 
 @dataclass(frozen=True)
-class Built:
-    """One written PDF, as recorded in the manifest."""
+class Execution:
+    """How render jobs run: local processes, or a Dask cluster."""
 
-    path: str
-    leaflet: str
-    language: str
-    format: str
-    version: str
-    pages: int
-    bytes: int
-    sha256: str
-    approval: str
+    jobs: int = os.cpu_count() or 1
+    scheduler: str | None = None      # a Dask scheduler address, e.g. tcp://127.0.0.1:8786
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one edition in a build."""
+
+    edition: Edition
+    record: Record | None = None
+    skipped: bool = False             # up to date: nothing rendered, nothing written
+    error: str | None = None
 
 
 @dataclass
@@ -65,8 +71,9 @@ class Prepared:
     library: Library
     editions: list[Edition]
     templates: Templates
-    html: dict[Edition, str] = field(default_factory=dict)
 
+
+# --- validation ---------------------------------------------------------------------
 
 def select(library: Library, selection: Selection) -> list[Edition]:
     for asked, known, what in ((selection.languages, library.languages, "language"),
@@ -96,7 +103,7 @@ def missing_translations(library: Library, editions: list[Edition]) -> list[Prob
 
 
 def prepare(paths: Paths, selection: Selection) -> Prepared:
-    """Load and validate everything, and render every edition's HTML; write nothing."""
+    """Load and validate everything the selected editions need; write nothing."""
     library = load_library(paths.content)
     editions = select(library, selection)
     problems = missing_translations(library, editions)
@@ -105,7 +112,6 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     problems += missing_glyphs(library, [library.blocks[block_id][language]
                                          for block_id, language in sorted(used)
                                          if language in library.blocks.get(block_id, {})])
-    templates = Templates(paths.templates, paths.locales)
     for language in dict.fromkeys(edition.language for edition in editions):
         try:
             load_catalog(paths.locales, language)
@@ -113,13 +119,10 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
             problems.extend(error.problems)
     if problems:
         raise ContentError(problems)
-    prepared = Prepared(library, editions, templates)
-    for edition in editions:
-        prepared.html[edition] = render_html(templates, library, edition)
-    return prepared
+    return Prepared(library, editions, Templates(paths.templates, paths.locales))
 
 
-def render_html(templates: Templates, library: Library, edition: Edition) -> str:
+def render_html(templates: Templates, library: Library, edition: Edition) -> RenderedHTML:
     try:
         return templates.render(library, edition)
     except TemplateSyntaxError as error:
@@ -129,24 +132,37 @@ def render_html(templates: Templates, library: Library, edition: Edition) -> str
         raise BuildError(f"{edition}: template error: {error}") from None
 
 
+# --- inputs of an edition -----------------------------------------------------------
+
+def tool_version() -> str:
+    """Stands for the code that turns inputs into PDFs: this package and WeasyPrint."""
+    digest = hashlib.sha256(version("weasyprint").encode())
+    for path in sorted((ROOT / "leaflets").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def edition_files(paths: Paths, library: Library, edition: Edition,
+                  templates: list[Path]) -> list[Path]:
+    """Every file an edition's PDF is made from."""
+    from .render import font_faces
+
+    leaflet = library.leaflets[edition.leaflet]
+    return [
+        paths.content / "project.yaml", paths.content / "sources.yaml",
+        leaflet.document.path,
+        *(library.blocks[block_id][edition.language].document.path
+          for block_id in leaflet.leaflet.blocks),
+        paths.locales / edition.language / CATALOG,
+        paths.templates / "leaflet.css",
+        *templates,
+        *(face.path for face in font_faces(library.project)),
+    ]
+
+
 def output_path(edition: Edition) -> str:
     """Where an edition's PDF goes, relative to the output folder."""
     return f"{edition.language}/{edition.leaflet}.pdf"
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file completely or not at all: a temporary file, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def approval(library: Library, edition: Edition) -> str:
@@ -157,53 +173,137 @@ def approval(library: Library, edition: Edition) -> str:
     return min(statuses, key=order.index)
 
 
-def build(paths: Paths, selection: Selection,
-          progress: Callable[[Built], None] = lambda built: None,
-          release: bool = False) -> tuple[list[Built], list[str]]:
-    """Build the selected editions into the output folder.
+# --- rendering in workers -----------------------------------------------------------
 
-    Returns what was written and, for a release, the editions refused because
-    some of their blocks are not approved or not current, with the reasons.
+@dataclass(frozen=True)
+class RenderSettings:
+    """What a worker needs to set up its renderer; sent once per job, cached per process."""
+
+    project_json: str
+    templates: Path
+    assets: tuple[Path, ...]
+
+
+_renderers: dict[RenderSettings, object] = {}
+
+
+def render_pdf(settings: RenderSettings, html: str, name: str) -> tuple[bytes, int]:
+    """Runs in a worker: lay out one document with the process's cached renderer."""
+    from .model import Project
+    from .render import Renderer
+
+    if settings not in _renderers:
+        project = Project.model_validate_json(settings.project_json)
+        _renderers[settings] = Renderer(project, settings.templates, list(settings.assets))
+    return _renderers[settings].render(html, name)
+
+
+class _InProcess(Executor):
+    """Runs jobs one after the other in this process: no start-up cost for -j1."""
+
+    def submit(self, function, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(function(*args, **kwargs))
+        except Exception as error:  # handed to the caller through the future, as pools do
+            future.set_exception(error)
+        return future
+
+
+def _executor(execution: Execution) -> Executor:
+    if execution.scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError("--executor dask needs the 'dask' extra: "
+                             ".venv/bin/pip install 'dask[distributed]'") from None
+        return Client(execution.scheduler).get_executor()
+    if execution.jobs <= 1:
+        return _InProcess()
+    return ProcessPoolExecutor(max_workers=execution.jobs)
+
+
+# --- the build ----------------------------------------------------------------------
+
+@dataclass
+class Build:
+    """A build in progress: what it planned, and an outcome per edition."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def build(paths: Paths, selection: Selection, execution: Execution = Execution(),
+          progress: Callable[[Outcome, int], None] = lambda outcome, total: None,
+          release: bool = False) -> Build:
+    """Build the selected editions whose inputs changed; report an outcome for each.
+
+    For a release, editions with blocks that are not approved and current are
+    refused (listed in ``Build.refused``) and the others are built.
     """
-    from .render import Renderer  # WeasyPrint takes a second to import: only when rendering
     from .status import unreleasable
 
     prepared = prepare(paths, selection)
-    library = prepared.library
-    refused = []
+    library, result = prepared.library, Build()
+    editions = prepared.editions
     if release:
-        for edition in list(prepared.editions):
+        for edition in list(editions):
             reasons = unreleasable(library, edition.leaflet, edition.language)
             if reasons:
-                refused.append(f"{edition}: {'; '.join(reasons)}")
-                prepared.editions.remove(edition)
-    assets = [paths.assets] if paths.assets.is_dir() else []
-    renderer = Renderer(library.project, paths.templates, assets)
-    written = []
-    for edition in prepared.editions:
-        pdf, pages = renderer.render(prepared.html[edition], str(edition))
-        relative = output_path(edition)
-        atomic_write(paths.output / relative, pdf)
-        built = Built(relative, edition.leaflet, edition.language,
-                      library.format_of(edition.leaflet),
-                      library.leaflets[edition.leaflet].leaflet.version, pages, len(pdf),
-                      hashlib.sha256(pdf).hexdigest(), approval(library, edition))
-        written.append(built)
-        progress(built)
-    write_manifest(paths.output, written)
-    return written, refused
+                result.refused.append(f"{edition}: {'; '.join(reasons)}")
+                editions.remove(edition)
+
+    outputs = Outputs(paths.output)
+    hashes = InputHashes({TOOL: tool_version()})
+    pending: list[tuple[Edition, RenderedHTML]] = []
+    for edition in editions:
+        if outputs.is_current(output_path(edition), hashes):
+            result.outcomes.append(Outcome(edition, outputs.records[output_path(edition)],
+                                           skipped=True))
+        else:
+            pending.append((edition, render_html(prepared.templates, library, edition)))
+    total = len(editions)
+    for outcome in result.outcomes:
+        progress(outcome, total)
+    if not pending:
+        return result
+
+    remove_partial_files(paths.output)
+    settings = RenderSettings(library.project.model_dump_json(), paths.templates.resolve(),
+                              (paths.assets.resolve(),) if paths.assets.is_dir() else ())
+    for edition, rendered, pdf, pages, error in _run(settings, pending, execution):
+        if error is not None:
+            outcome = Outcome(edition, error=error)
+        else:
+            files = edition_files(paths, library, edition, rendered.templates)
+            record = Record(output_path(edition), edition.leaflet, edition.language,
+                            library.format_of(edition.leaflet),
+                            library.leaflets[edition.leaflet].leaflet.version, pages, len(pdf),
+                            sha256(pdf), approval(library, edition),
+                            hashes.of(files, [TOOL]))
+            outputs.write(record, pdf)
+            outcome = Outcome(edition, record)
+        result.outcomes.append(outcome)
+        progress(outcome, total)
+    return result
 
 
-def write_manifest(output: Path, written: list[Built]) -> None:
-    """Merge this build's PDFs into the manifest, dropping entries whose file is gone."""
-    manifest_path = output / MANIFEST
-    entries: dict[str, dict] = {}
+def _run(settings: RenderSettings, pending: list[tuple[Edition, RenderedHTML]],
+         execution: Execution) -> Iterator[tuple]:
+    """Render jobs on the executor; yield each result as it completes, failures included."""
+    executor = _executor(execution)
     try:
-        for entry in json.loads(manifest_path.read_text())["pdfs"]:
-            entries[entry["path"]] = entry
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no manifest yet, or an unreadable one: rebuilt from this build
-    entries.update({built.path: asdict(built) for built in written})
-    pdfs = [entries[path] for path in sorted(entries) if (output / path).is_file()]
-    text = json.dumps({"pdfs": pdfs}, indent=2, ensure_ascii=False) + "\n"
-    atomic_write(manifest_path, text.encode())
+        futures = {executor.submit(render_pdf, settings, rendered.html, str(edition)):
+                   (edition, rendered) for edition, rendered in pending}
+        for future in as_completed(futures):
+            edition, rendered = futures[future]
+            try:
+                pdf, pages = future.result()
+            except BuildError as error:
+                yield edition, rendered, None, 0, str(error)
+            except BrokenProcessPool:
+                yield edition, rendered, None, 0, f"{edition}: the worker process crashed"
+            else:
+                yield edition, rendered, pdf, pages, None
+    finally:
+        executor.shutdown(cancel_futures=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import builder, report
@@ -22,6 +23,7 @@ commands:
   check   validate the content and print the readability report; writes nothing
   status  translation status of every block: missing, stale (with what changed), draft,
           reviewed, approved; --mark-current records that translations are up to date
+  watch   build, then rebuild what changed each time a file is saved (Ctrl-C to stop)
   test    run the test suite (python3 build.py test [pytest options])
 """
 
@@ -38,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "status"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "status", "watch"],
                         help="what to do (default: build)")
     parser.add_argument("--content", type=Path, default=builder.Paths.content, metavar="DIR",
                         help="content folder: project.yaml, sources.yaml, leaflets/, blocks/ "
@@ -52,6 +54,14 @@ def parser() -> argparse.ArgumentParser:
                              "(default: every language of the project)")
     parser.add_argument("--leaflet", type=_list, default=(), metavar="IDS",
                         help="only these leaflets, comma-separated (default: all)")
+    parser.add_argument("--jobs", "-j", type=int, default=builder.Execution.jobs, metavar="N",
+                        help="render N PDFs at a time in worker processes "
+                             "(default: the number of cores, here %(default)s)")
+    parser.add_argument("--executor", choices=["local", "dask"], default="local",
+                        help="where render jobs run: local processes, or a Dask cluster "
+                             "(needs --scheduler and the 'dask' extra)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="address of the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings as errors: readability below target (check), "
                              "missing or stale translations (status)")
@@ -69,15 +79,22 @@ def main(argv: list[str] | None = None) -> int:
         arguments = parser().parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on bad usage, 0 on --help
         return int(exit_.code or 0)
+    if (arguments.executor == "dask") != bool(arguments.scheduler) or arguments.jobs < 1:
+        print("build.py: error: --executor dask and --scheduler ADDRESS go together; "
+              "--jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
     paths = builder.Paths(content=arguments.content, output=arguments.output,
                           locales=arguments.locales)
+    execution = builder.Execution(jobs=arguments.jobs, scheduler=arguments.scheduler)
     selection = builder.Selection(languages=arguments.lang, leaflets=arguments.leaflet)
     try:
         if arguments.command == "check":
             return check(paths, selection, arguments.strict)
         if arguments.command == "status":
             return status(paths, selection, arguments.strict, arguments.mark_current)
-        return build(paths, selection, arguments.release)
+        if arguments.command == "watch":
+            return watch(paths, selection, execution)
+        return build(paths, selection, execution, arguments.release)
     except UsageError as error:
         print(f"build.py: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -88,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def check(paths: builder.Paths, selection: builder.Selection, strict: bool) -> int:
     prepared = builder.prepare(paths, selection)
+    for edition in prepared.editions:  # template errors show up here, not at build time
+        builder.render_html(prepared.templates, prepared.library, edition)
     warnings = report.readability(prepared.library, prepared.editions)
     print(report.readability_table(prepared.library, prepared.editions))
     for warning in warnings:
@@ -118,19 +137,73 @@ def status(paths: builder.Paths, selection: builder.Selection, strict: bool,
     return EXIT_OK
 
 
-def build(paths: builder.Paths, selection: builder.Selection, release: bool) -> int:
+def build(paths: builder.Paths, selection: builder.Selection, execution: builder.Execution,
+          release: bool = False) -> int:
     started = time.monotonic()
-
-    def progress(built: builder.Built) -> None:
-        print(f"built {built.path} ({built.pages} pages, {built.bytes // 1024} KiB, "
-              f"{built.approval})", flush=True)
-
-    written, refused = builder.build(paths, selection, progress, release=release)
-    print(f"{len(written)} PDFs written to {paths.output} in "
-          f"{time.monotonic() - started:.1f} s")
-    if refused:
-        print(f"refused {len(refused)} editions for release:", file=sys.stderr)
-        for reason in refused:
+    with progress_display() as progress:
+        result = builder.build(paths, selection, execution, progress, release=release)
+    print(summary(result, time.monotonic() - started, paths.output))
+    failed = [outcome.error for outcome in result.outcomes if outcome.error]
+    for error in failed:
+        print(f"failed: {error}", file=sys.stderr)
+    if result.refused:
+        print(f"refused {len(result.refused)} editions for release:", file=sys.stderr)
+        for reason in result.refused:
             print(f"  {reason}", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
+    return EXIT_FAILED if failed or result.refused else EXIT_OK
+
+
+@contextmanager
+def progress_display():
+    """A progress bar with ETA on a terminal; one plain line per PDF otherwise."""
+    if not sys.stderr.isatty():
+        def log(outcome: builder.Outcome, total: int) -> None:
+            if outcome.error:
+                print(f"failed  {outcome.edition}", flush=True)
+            elif not outcome.skipped:
+                record = outcome.record
+                print(f"built   {record.path} ({record.pages} pages, "
+                      f"{record.bytes // 1024} KiB, {record.approval})", flush=True)
+        yield log
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit="pdf", desc="building", file=sys.stderr) as bar:
+        def advance(outcome: builder.Outcome, total: int) -> None:
+            bar.total = total
+            bar.set_postfix_str(str(outcome.edition), refresh=False)
+            bar.update()
+        yield advance
+
+
+def summary(result: builder.Build, seconds: float, output: Path) -> str:
+    rows = {"built": [], "skipped": [], "failed": []}
+    for outcome in result.outcomes:
+        kind = "failed" if outcome.error else "skipped" if outcome.skipped else "built"
+        rows[kind].append(outcome.record)
+    lines = [f"{'':8}{'PDFs':>6}{'pages':>7}{'size':>10}"]
+    for kind, records in rows.items():
+        pages = sum(record.pages for record in records if record)
+        size = sum(record.bytes for record in records if record)
+        lines.append(f"{kind:8}{len(records):>6}{pages:>7}{size / 1024:>8.0f} K")
+    lines.append(f"output: {output}  time: {seconds:.1f} s")
+    return "\n".join(lines)
+
+
+def watch(paths: builder.Paths, selection: builder.Selection,
+          execution: builder.Execution) -> int:
+    """Build now, then again on every change; an error is shown and watching goes on."""
+    from watchfiles import watch as changes
+
+    folders = [paths.content, paths.templates, paths.locales]
+    while True:
+        try:
+            build(paths, selection, execution)
+        except LeafletError as error:
+            print(error, file=sys.stderr)
+        print(f"watching {', '.join(map(str, folders))} for changes (Ctrl-C to stop)",
+              flush=True)
+        try:
+            next(iter(changes(*folders)))
+        except KeyboardInterrupt:
+            return EXIT_OK

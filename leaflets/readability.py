@@ -10,6 +10,7 @@ one, and a Turkish word has as many syllables as vowels, so those are counted.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -59,13 +60,20 @@ def _dictionary(language: str) -> pyphen.Pyphen | None:
     return pyphen.Pyphen(lang=language, left=1, right=1)
 
 
+def _has_vowel(piece: str) -> bool:
+    return any(unicodedata.normalize("NFD", letter)[0].lower() in "aeiouy" for letter in piece)
+
+
 def syllables(word: str, language: str) -> int:
     if language == "tr":
         return max(1, sum(letter in _TURKISH_VOWELS for letter in word))
     dictionary = _dictionary(language)
     if dictionary is None:
         raise ValueError(f"no syllable dictionary for '{language}'")
-    return len(dictionary.positions(word)) + 1
+    # Hyphenation points split a word into pieces; a piece without a vowel
+    # ("A-rz-t") is not a syllable of its own.
+    pieces = dictionary.inserted(word, hyphen="\0").split("\0")
+    return max(1, sum(_has_vowel(piece) for piece in pieces))
 
 
 def score(passages: list[str], language: str) -> Score | None:

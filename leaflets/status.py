@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from . import sources
-from .builder import atomic_write
+from .outputs import atomic_write
 from .errors import UsageError
 from .model import BLOCK_TYPES, Block, BlockFile, Library
 

@@ -52,18 +52,40 @@ def font_stack(library: Library, lang: i18n.Language) -> str:
     return ", ".join(f"'{family}'" for family in families)
 
 
+class RecordingEnvironment(Environment):
+    """A Jinja environment that notes every template a render asks for.
+
+    Includes and extends go through ``get_template`` even when the compiled
+    template is cached, so the notes are the render's real dependencies.
+    """
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.requested: set[str] = set()
+
+    def get_template(self, name, parent=None, globals=None):
+        self.requested.add(name if parent is None else self.join_path(name, parent))
+        return super().get_template(name, parent, globals)
+
+
+@dataclass(frozen=True)
+class RenderedHTML:
+    html: str
+    templates: list[Path]   # every template file the render used
+
+
 class Templates:
     """Renders editions to HTML; one Jinja environment per language."""
 
     def __init__(self, templates_dir: Path, locales_dir: Path):
         self.templates_dir = templates_dir
         self.locales_dir = locales_dir
-        self._environments: dict[str, Environment] = {}
+        self._environments: dict[str, RecordingEnvironment] = {}
 
-    def environment(self, code: str) -> Environment:
+    def environment(self, code: str) -> RecordingEnvironment:
         if code not in self._environments:
             lang = i18n.language(code)
-            environment = Environment(
+            environment = RecordingEnvironment(
                 loader=FileSystemLoader(self.templates_dir),
                 autoescape=True,
                 undefined=StrictUndefined,
@@ -90,7 +112,7 @@ class Templates:
             self._environments[code] = environment
         return self._environments[code]
 
-    def render(self, library: Library, edition: Edition) -> str:
+    def render(self, library: Library, edition: Edition) -> RenderedHTML:
         lang = i18n.language(edition.language)
         environment = self.environment(edition.language)
         manifest = library.leaflets[edition.leaflet].leaflet
@@ -98,8 +120,9 @@ class Templates:
                  for block_id in manifest.blocks]
         cover = next(view.block for view in views if isinstance(view.block, CoverBlock))
         draft = any(view.review.status != "approved" for view in views)
+        environment.requested = set()
         template = environment.get_template(f"formats/{library.format_of(edition.leaflet)}.html.j2")
-        return template.render(
+        html = template.render(
             lang=lang,
             leaflet=manifest,
             leaflet_id=edition.leaflet,
@@ -113,6 +136,8 @@ class Templates:
             start_side="right" if lang.rtl else "left",
             end_side="left" if lang.rtl else "right",
         )
+        used = [self.templates_dir / name for name in sorted(environment.requested)]
+        return RenderedHTML(html, used)
 
 
 def short_date(source: Source) -> str:

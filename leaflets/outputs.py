@@ -1,0 +1,136 @@
+"""The output folder: atomic writes, the build state, and the manifest.
+
+The build state (``.build-state.json``) records, for every PDF, the content
+hash of every input it was made from; a PDF is rebuilt only when one of them
+changed. The manifest (``manifest.json``) tells clinics what each PDF is. Both
+are rewritten atomically after every PDF, so a build killed at any moment
+leaves complete files whose manifest matches what is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+STATE = ".build-state.json"
+_TEMPORARY_SUFFIX = ".partial"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file completely or not at all: a temporary file, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=_TEMPORARY_SUFFIX)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def remove_partial_files(output: Path) -> None:
+    """Temporary files of a build that was killed before it could rename them."""
+    if output.is_dir():
+        for path in output.rglob(f".*{_TEMPORARY_SUFFIX}"):
+            path.unlink(missing_ok=True)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class InputHashes:
+    """Content hashes of a build's inputs, each file read once per build.
+
+    An input is named by its absolute path, or is one of the extra named
+    inputs given here (such as the version of the tool itself).
+    """
+
+    def __init__(self, extra: dict[str, str]) -> None:
+        self._hashes: dict[str, str | None] = dict(extra)
+
+    def __call__(self, name: str) -> str | None:
+        if name not in self._hashes:
+            try:
+                self._hashes[name] = sha256(Path(name).read_bytes())
+            except OSError:
+                self._hashes[name] = None
+        return self._hashes[name]
+
+    def of(self, paths: list[Path], extra: list[str]) -> dict[str, str | None]:
+        names = sorted({str(path.resolve()) for path in paths}) + extra
+        return {name: self(name) for name in names}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One PDF: what the manifest says of it, and the inputs it was made from."""
+
+    path: str
+    leaflet: str
+    language: str
+    format: str
+    version: str
+    pages: int
+    bytes: int
+    sha256: str
+    approval: str
+    inputs: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def public(self) -> dict:
+        entry = asdict(self)
+        del entry["inputs"]
+        return entry
+
+
+class Outputs:
+    """The output folder of a build: its PDFs, state and manifest."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.records: dict[str, Record] = {}
+        try:
+            state = json.loads((folder / STATE).read_text())
+            for entry in state["pdfs"]:
+                self.records[entry["path"]] = Record(**entry)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no state yet, or an unreadable one: everything is rebuilt
+        # Trust only records whose file is on disk, complete and unchanged.
+        self.records = {path: record for path, record in self.records.items()
+                        if self._intact(record)}
+
+    def _intact(self, record: Record) -> bool:
+        try:
+            return sha256((self.folder / record.path).read_bytes()) == record.sha256
+        except OSError:
+            return False
+
+    def is_current(self, path: str, hash_of: Callable[[str], str | None]) -> bool:
+        """Whether the PDF at ``path`` exists and none of its recorded inputs changed."""
+        record = self.records.get(path)
+        return record is not None and bool(record.inputs) and all(
+            hash_of(name) == digest for name, digest in record.inputs.items())
+
+    def write(self, record: Record, pdf: bytes) -> None:
+        """Write a PDF, then the state and manifest that describe it."""
+        atomic_write(self.folder / record.path, pdf)
+        self.records[record.path] = record
+        self.save()
+
+    def save(self) -> None:
+        records = [self.records[path] for path in sorted(self.records)]
+        state = {"pdfs": [asdict(record) for record in records]}
+        manifest = {"pdfs": [record.public() for record in records]}
+        atomic_write(self.folder / STATE, json.dumps(state, indent=1).encode())
+        atomic_write(self.folder / MANIFEST,
+                     (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())

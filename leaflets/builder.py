@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -210,17 +211,20 @@ class _InProcess(Executor):
         return future
 
 
-def _executor(execution: Execution) -> Executor:
+def _executor(execution: Execution, stack: ExitStack) -> Executor:
+    """The executor for this build; ``stack`` closes it (and a Dask client) afterwards."""
     if execution.scheduler:
         try:
             from distributed import Client
         except ImportError:
             raise UsageError("--executor dask needs the 'dask' extra: "
                              ".venv/bin/pip install 'dask[distributed]'") from None
-        return Client(execution.scheduler).get_executor()
+        return stack.enter_context(Client(execution.scheduler)).get_executor()
     if execution.jobs <= 1:
         return _InProcess()
-    return ProcessPoolExecutor(max_workers=execution.jobs)
+    pool = ProcessPoolExecutor(max_workers=execution.jobs)
+    stack.callback(pool.shutdown, cancel_futures=True)
+    return pool
 
 
 # --- the build ----------------------------------------------------------------------
@@ -291,8 +295,8 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
 def _run(settings: RenderSettings, pending: list[tuple[Edition, RenderedHTML]],
          execution: Execution) -> Iterator[tuple]:
     """Render jobs on the executor; yield each result as it completes, failures included."""
-    executor = _executor(execution)
-    try:
+    with ExitStack() as stack:
+        executor = _executor(execution, stack)
         futures = {executor.submit(render_pdf, settings, rendered.html, str(edition)):
                    (edition, rendered) for edition, rendered in pending}
         for future in as_completed(futures):
@@ -305,5 +309,3 @@ def _run(settings: RenderSettings, pending: list[tuple[Edition, RenderedHTML]],
                 yield edition, rendered, None, 0, f"{edition}: the worker process crashed"
             else:
                 yield edition, rendered, pdf, pages, None
-    finally:
-        executor.shutdown(cancel_futures=True)

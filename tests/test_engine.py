@@ -1,0 +1,129 @@
+"""The build engine: incremental, reproducible, interruptible, and the same on Dask."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from leaflets import builder
+from leaflets.outputs import MANIFEST, sha256
+
+from .conftest import ROOT
+from .test_model import edit
+
+
+def build(content: Path, output: Path, jobs: int = 2, **selection) -> builder.Build:
+    paths = builder.Paths(content=content, output=output)
+    return builder.build(paths, builder.Selection(**selection), builder.Execution(jobs=jobs))
+
+
+def built(result: builder.Build) -> set[str]:
+    return {str(outcome.edition) for outcome in result.outcomes
+            if not outcome.skipped and not outcome.error}
+
+
+def files(output: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(output)): path.read_bytes()
+            for path in sorted(output.rglob("*")) if path.is_file()}
+
+
+def assert_manifest_matches_disk(output: Path) -> None:
+    manifest = json.loads((output / MANIFEST).read_text())
+    on_disk = {str(path.relative_to(output)) for path in output.rglob("*.pdf")}
+    assert {entry["path"] for entry in manifest["pdfs"]} == on_disk
+    for entry in manifest["pdfs"]:
+        assert sha256((output / entry["path"]).read_bytes()) == entry["sha256"]
+
+
+def test_a_no_op_rebuild_renders_and_rewrites_nothing(content, tmp_path):
+    output = tmp_path / "out"
+    assert len(built(build(content, output, languages=("fr", "de")))) == 6
+    before = {path: path.stat().st_mtime_ns for path in output.rglob("*")}
+    again = build(content, output, languages=("fr", "de"))
+    assert built(again) == set()
+    assert all(outcome.skipped for outcome in again.outcomes) and len(again.outcomes) == 6
+    assert {path: path.stat().st_mtime_ns for path in output.rglob("*")} == before
+
+
+def test_an_edit_rebuilds_exactly_the_outputs_that_use_what_changed(content, tmp_path):
+    output = tmp_path / "out"
+    build(content, output, languages=("fr", "de"))
+    edit(content / "blocks/tolerance/de.yaml", "title: ", "title: Neu – ")
+    assert built(build(content, output, languages=("fr", "de"))) == {
+        "immunotherapy-side-effects (de)"}
+    # A shared block is used by all three leaflets.
+    edit(content / "blocks/talk-to-your-care-team/fr.yaml", "title: ", "title: Nouveau ")
+    assert built(build(content, output, languages=("fr", "de"))) == {
+        "immunotherapy-basics (fr)", "immunotherapy-response (fr)",
+        "immunotherapy-side-effects (fr)"}
+    assert_manifest_matches_disk(output)
+
+
+def test_template_dependencies_are_recorded_while_rendering(content, tmp_path):
+    templates = tmp_path / "templates"
+    import shutil
+    shutil.copytree(ROOT / "templates", templates)
+    paths = builder.Paths(content=content, output=tmp_path / "out", templates=templates)
+    selection = builder.Selection(languages=("en",))
+    builder.build(paths, selection, builder.Execution(jobs=1))
+    # Only the side-effects leaflet has a checklist block.
+    checklist = templates / "blocks/checklist.html.j2"
+    checklist.write_text(checklist.read_text().replace("checklist-items", "checklist-items x"))
+    result = builder.build(paths, selection, builder.Execution(jobs=1))
+    assert built(result) == {"immunotherapy-side-effects (en)"}
+
+
+def test_builds_are_byte_identical_whatever_the_number_of_workers(content, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(content, one, jobs=1, languages=("fr", "ar"))
+    build(content, two, jobs=2, languages=("fr", "ar"))
+    pdfs_one = {name: data for name, data in files(one).items() if name.endswith(".pdf")}
+    assert len(pdfs_one) == 6
+    assert pdfs_one == {name: data for name, data in files(two).items() if name.endswith(".pdf")}
+    assert (one / MANIFEST).read_bytes() == (two / MANIFEST).read_bytes()
+
+
+def test_a_build_killed_with_sigkill_leaves_no_broken_file(content, tmp_path):
+    output = tmp_path / "out"
+    command = [sys.executable, "-c", "import sys; from leaflets.cli import main; "
+               f"sys.exit(main(['--content', {str(content)!r}, '--output', {str(output)!r}]))"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(output.rglob("*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    pdfs = list(output.rglob("*.pdf"))
+    assert 0 < len(pdfs) < 15, "the build should have been killed midway"
+    for path in pdfs:
+        assert len(PdfReader(path).pages) >= 2   # complete, readable PDFs only
+    assert_manifest_matches_disk(output)
+
+    result = build(content, output)
+    assert len(result.outcomes) == 15 and not any(outcome.error for outcome in result.outcomes)
+    assert len(list(output.rglob("*.pdf"))) == 15
+    assert not [path for path in output.rglob(".*") if path.name.endswith(".partial")]
+    assert_manifest_matches_disk(output)
+
+
+def test_a_dask_cluster_gives_the_same_pdfs_as_the_local_pool(content, tmp_path):
+    from distributed import LocalCluster
+
+    local, distributed = tmp_path / "local", tmp_path / "dask"
+    build(content, local, languages=("fr", "tr"), leaflets=("immunotherapy-basics",))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None) as cluster:
+        paths = builder.Paths(content=content, output=distributed)
+        result = builder.build(paths, builder.Selection(languages=("fr", "tr"),
+                                                        leaflets=("immunotherapy-basics",)),
+                               builder.Execution(scheduler=cluster.scheduler_address))
+    assert len(built(result)) == 2
+    assert files(local) == files(distributed)

@@ -275,20 +275,23 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
     remove_partial_files(paths.output)
     settings = RenderSettings(library.project.model_dump_json(), paths.templates.resolve(),
                               (paths.assets.resolve(),) if paths.assets.is_dir() else ())
-    for edition, rendered, pdf, pages, error in _run(settings, pending, execution):
-        if error is not None:
-            outcome = Outcome(edition, error=error)
-        else:
-            files = edition_files(paths, library, edition, rendered.templates)
-            record = Record(output_path(edition), edition.leaflet, edition.language,
-                            library.format_of(edition.leaflet),
-                            library.leaflets[edition.leaflet].leaflet.version, pages, len(pdf),
-                            sha256(pdf), approval(library, edition),
-                            hashes.of(files, [TOOL]))
-            outputs.write(record, pdf)
-            outcome = Outcome(edition, record)
-        result.outcomes.append(outcome)
-        progress(outcome, total)
+    try:
+        for edition, rendered, pdf, pages, error in _run(settings, pending, execution):
+            if error is not None:
+                outcome = Outcome(edition, error=error)
+            else:
+                files = edition_files(paths, library, edition, rendered.templates)
+                record = Record(output_path(edition), edition.leaflet, edition.language,
+                                library.format_of(edition.leaflet),
+                                library.leaflets[edition.leaflet].leaflet.version, pages,
+                                len(pdf), sha256(pdf), approval(library, edition),
+                                hashes.of(files, [TOOL]))
+                outputs.write(record, pdf)
+                outcome = Outcome(edition, record)
+            result.outcomes.append(outcome)
+            progress(outcome, total)
+    finally:
+        outputs.save_state()
     return result
 
 

@@ -2,9 +2,11 @@
 
 The build state (``.build-state.json``) records, for every PDF, the content
 hash of every input it was made from; a PDF is rebuilt only when one of them
-changed. The manifest (``manifest.json``) tells clinics what each PDF is. Both
-are rewritten atomically after every PDF, so a build killed at any moment
-leaves complete files whose manifest matches what is on disk.
+changed. The manifest (``manifest.json``) tells clinics what each PDF is; it
+is rewritten atomically after every PDF, so a build killed at any moment leaves
+complete files and a manifest that describes them. The state is only a cache
+(a record is trusted only if its file is on disk unchanged), so it is saved at
+most once a second and at the end: a killed build costs a few re-renders.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,6 +23,7 @@ from pathlib import Path
 MANIFEST = "manifest.json"
 STATE = ".build-state.json"
 _TEMPORARY_SUFFIX = ".partial"
+STATE_SAVE_INTERVAL = 1.0  # seconds
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -99,6 +103,7 @@ class Outputs:
     def __init__(self, folder: Path):
         self.folder = folder
         self.records: dict[str, Record] = {}
+        self._state_saved = time.monotonic()
         try:
             state = json.loads((folder / STATE).read_text())
             for entry in state["pdfs"]:
@@ -122,15 +127,16 @@ class Outputs:
             hash_of(name) == digest for name, digest in record.inputs.items())
 
     def write(self, record: Record, pdf: bytes) -> None:
-        """Write a PDF, then the state and manifest that describe it."""
+        """Write a PDF, then the manifest that describes it."""
         atomic_write(self.folder / record.path, pdf)
         self.records[record.path] = record
-        self.save()
+        records = [self.records[path].public() for path in sorted(self.records)]
+        atomic_write(self.folder / MANIFEST, (json.dumps(
+            {"pdfs": records}, indent=2, ensure_ascii=False) + "\n").encode())
+        if time.monotonic() - self._state_saved > STATE_SAVE_INTERVAL:
+            self.save_state()
 
-    def save(self) -> None:
-        records = [self.records[path] for path in sorted(self.records)]
-        state = {"pdfs": [asdict(record) for record in records]}
-        manifest = {"pdfs": [record.public() for record in records]}
-        atomic_write(self.folder / STATE, json.dumps(state, indent=1).encode())
-        atomic_write(self.folder / MANIFEST,
-                     (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    def save_state(self) -> None:
+        records = [asdict(self.records[path]) for path in sorted(self.records)]
+        atomic_write(self.folder / STATE, json.dumps({"pdfs": records}).encode())
+        self._state_saved = time.monotonic()

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from . import i18n, markup
@@ -74,6 +75,20 @@ class RenderedHTML:
     templates: list[Path]   # every template file the render used
 
 
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates shared by the environments of all languages: compile once."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 class Templates:
     """Renders editions to HTML; one Jinja environment per language."""
 
@@ -81,6 +96,7 @@ class Templates:
         self.templates_dir = templates_dir
         self.locales_dir = locales_dir
         self._environments: dict[str, RecordingEnvironment] = {}
+        self._bytecode = _SharedBytecode()
 
     def environment(self, code: str) -> RecordingEnvironment:
         if code not in self._environments:
@@ -92,6 +108,7 @@ class Templates:
                 extensions=["jinja2.ext.i18n"],
                 trim_blocks=True,
                 lstrip_blocks=True,
+                bytecode_cache=self._bytecode,
             )
             translations = i18n.load_catalog(self.locales_dir, code)
             environment.install_gettext_translations(translations, newstyle=True)

@@ -105,7 +105,12 @@ def test_a_build_killed_with_sigkill_leaves_no_broken_file(content, tmp_path):
     assert 0 < len(pdfs) < 15, "the build should have been killed midway"
     for path in pdfs:
         assert len(PdfReader(path).pages) >= 2   # complete, readable PDFs only
-    assert_manifest_matches_disk(output)
+    # The manifest is whole and describes the PDFs on disk, except at most the one
+    # renamed into place in the instant before its manifest update was killed.
+    manifest = json.loads((output / MANIFEST).read_text())
+    listed = {entry["path"] for entry in manifest["pdfs"]}
+    assert all((output / path).is_file() for path in listed)
+    assert len({str(path.relative_to(output)) for path in pdfs} - listed) <= 1
 
     result = build(content, output)
     assert len(result.outcomes) == 15 and not any(outcome.error for outcome in result.outcomes)

@@ -188,15 +188,25 @@ class RenderSettings:
 _renderers: dict[RenderSettings, object] = {}
 
 
-def render_pdf(settings: RenderSettings, html: str, name: str) -> tuple[bytes, int]:
-    """Runs in a worker: lay out one document with the process's cached renderer."""
+def renderer_for(settings: RenderSettings):
+    """The worker process's renderer for these settings, made on first use."""
     from .model import Project
     from .render import Renderer
 
     if settings not in _renderers:
         project = Project.model_validate_json(settings.project_json)
         _renderers[settings] = Renderer(project, settings.templates, list(settings.assets))
-    return _renderers[settings].render(html, name)
+    return _renderers[settings]
+
+
+def warm_up(settings: RenderSettings) -> None:
+    """Runs in a worker before its first job: pay the set-up while the parent is busy."""
+    renderer_for(settings)
+
+
+def render_pdf(settings: RenderSettings, html: str, name: str) -> tuple[bytes, int]:
+    """Runs in a worker: lay out one document with the process's cached renderer."""
+    return renderer_for(settings).render(html, name)
 
 
 class _InProcess(Executor):
@@ -259,56 +269,60 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
 
     outputs = Outputs(paths.output)
     hashes = InputHashes({TOOL: tool_version()})
-    pending: list[tuple[Edition, RenderedHTML]] = []
+    stale = []
     for edition in editions:
         if outputs.is_current(output_path(edition), hashes):
-            result.outcomes.append(Outcome(edition, outputs.records[output_path(edition)],
-                                           skipped=True))
+            outcome = Outcome(edition, outputs.records[output_path(edition)], skipped=True)
+            result.outcomes.append(outcome)
+            progress(outcome, len(editions))
         else:
-            pending.append((edition, render_html(prepared.templates, library, edition)))
-    total = len(editions)
-    for outcome in result.outcomes:
-        progress(outcome, total)
-    if not pending:
+            stale.append(edition)
+    if not stale:
         return result
 
     remove_partial_files(paths.output)
     settings = RenderSettings(library.project.model_dump_json(), paths.templates.resolve(),
                               (paths.assets.resolve(),) if paths.assets.is_dir() else ())
-    try:
-        for edition, rendered, pdf, pages, error in _run(settings, pending, execution):
-            if error is not None:
-                outcome = Outcome(edition, error=error)
-            else:
-                files = edition_files(paths, library, edition, rendered.templates)
-                record = Record(output_path(edition), edition.leaflet, edition.language,
-                                library.format_of(edition.leaflet),
-                                library.leaflets[edition.leaflet].leaflet.version, pages,
-                                len(pdf), sha256(pdf), approval(library, edition),
-                                hashes.of(files, [TOOL]))
-                outputs.write(record, pdf)
-                outcome = Outcome(edition, record)
-            result.outcomes.append(outcome)
-            progress(outcome, total)
-    finally:
-        outputs.save_state()
+    with ExitStack() as stack:
+        executor = _executor(execution, stack)
+        if isinstance(executor, ProcessPoolExecutor):
+            # Workers import WeasyPrint and load fonts while the HTML is rendered here.
+            for _ in range(execution.jobs):
+                executor.submit(warm_up, settings)
+        pending = [(edition, render_html(prepared.templates, library, edition))
+                   for edition in stale]
+        try:
+            for edition, rendered, pdf, pages, error in _results(executor, settings, pending):
+                if error is not None:
+                    outcome = Outcome(edition, error=error)
+                else:
+                    files = edition_files(paths, library, edition, rendered.templates)
+                    record = Record(output_path(edition), edition.leaflet, edition.language,
+                                    library.format_of(edition.leaflet),
+                                    library.leaflets[edition.leaflet].leaflet.version, pages,
+                                    len(pdf), sha256(pdf), approval(library, edition),
+                                    hashes.of(files, [TOOL]))
+                    outputs.write(record, pdf)
+                    outcome = Outcome(edition, record)
+                result.outcomes.append(outcome)
+                progress(outcome, len(editions))
+        finally:
+            outputs.save_state()
     return result
 
 
-def _run(settings: RenderSettings, pending: list[tuple[Edition, RenderedHTML]],
-         execution: Execution) -> Iterator[tuple]:
+def _results(executor: Executor, settings: RenderSettings,
+             pending: list[tuple[Edition, RenderedHTML]]) -> Iterator[tuple]:
     """Render jobs on the executor; yield each result as it completes, failures included."""
-    with ExitStack() as stack:
-        executor = _executor(execution, stack)
-        futures = {executor.submit(render_pdf, settings, rendered.html, str(edition)):
-                   (edition, rendered) for edition, rendered in pending}
-        for future in as_completed(futures):
-            edition, rendered = futures[future]
-            try:
-                pdf, pages = future.result()
-            except BuildError as error:
-                yield edition, rendered, None, 0, str(error)
-            except BrokenProcessPool:
-                yield edition, rendered, None, 0, f"{edition}: the worker process crashed"
-            else:
-                yield edition, rendered, pdf, pages, None
+    futures = {executor.submit(render_pdf, settings, rendered.html, str(edition)):
+               (edition, rendered) for edition, rendered in pending}
+    for future in as_completed(futures):
+        edition, rendered = futures[future]
+        try:
+            pdf, pages = future.result()
+        except BuildError as error:
+            yield edition, rendered, None, 0, str(error)
+        except BrokenProcessPool:
+            yield edition, rendered, None, 0, f"{edition}: the worker process crashed"
+        else:
+            yield edition, rendered, pdf, pages, None

@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 MANIFEST = "manifest.json"
@@ -92,9 +92,9 @@ class Record:
     inputs: dict[str, str] = field(default_factory=dict, compare=False)
 
     def public(self) -> dict:
-        entry = asdict(self)
-        del entry["inputs"]
-        return entry
+        """The manifest's entry: everything but the inputs (shallow, so it stays cheap)."""
+        return {item.name: getattr(self, item.name) for item in fields(self)
+                if item.name != "inputs"}
 
 
 class Outputs:

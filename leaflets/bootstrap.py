@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".leaflets-installed"
 # What WeasyPrint needs from the system, and the fonts the shipped project uses.
-SYSTEM_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-core"]
+SYSTEM_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-core",
+                   "libgs-common"]
 
 
 def _say(message: str) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import (FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor,
+                                wait)
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -22,10 +23,12 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 from .errors import BuildError, ContentError, Location, Problem, UsageError, shown
 from .glyphs import missing_glyphs
-from .i18n import CATALOG, load_catalog
+from .i18n import CATALOG, language, load_catalog
 from .model import Library, load_library
 from .outputs import InputHashes, Outputs, Record, remove_partial_files, sha256
-from .templates import Edition, RenderedHTML, Templates
+from .formats import FORMATS, LARGE_PRINT_FORMAT, impose_saddle_stitch, panel_assignment
+from .render import Job, Rendered
+from .templates import VARIANTS, Edition, RenderedHTML, Templates
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = "tool"   # the name of the input that stands for the code of this tool
@@ -47,6 +50,8 @@ class Paths:
 class Selection:
     languages: tuple[str, ...] = ()   # empty: every language
     leaflets: tuple[str, ...] = ()    # empty: every leaflet
+    variants: tuple[str, ...] = ("screen",)
+    format: str | None = None         # instead of each leaflet's own format
 
 
 @dataclass(frozen=True)
@@ -78,14 +83,27 @@ class Prepared:
 
 def select(library: Library, selection: Selection) -> list[Edition]:
     for asked, known, what in ((selection.languages, library.languages, "language"),
-                               (selection.leaflets, list(library.leaflets), "leaflet")):
+                               (selection.leaflets, list(library.leaflets), "leaflet"),
+                               (selection.variants, list(VARIANTS), "variant"),
+                               ((selection.format,) if selection.format else (),
+                                list(FORMATS), "format")):
         unknown = [item for item in asked if item not in known]
         if unknown:
             raise UsageError(f"unknown {what} {', '.join(map(repr, unknown))}; "
                              f"expected one of: {', '.join(known)}")
     languages = selection.languages or tuple(library.languages)
     leaflets = selection.leaflets or tuple(library.leaflets)
-    return [Edition(leaflet, language) for leaflet in leaflets for language in languages]
+    return [Edition(leaflet, language, edition_format(library, leaflet, variant, selection.format),
+                    variant)
+            for leaflet in leaflets for language in languages for variant in selection.variants]
+
+
+def edition_format(library: Library, leaflet: str, variant: str, chosen: str | None = None) -> str:
+    """The leaflet's own format, or the one chosen on the command line; large print is
+    always A4 portrait."""
+    if variant == "large-print":
+        return LARGE_PRINT_FORMAT
+    return chosen or library.format_of(leaflet)
 
 
 def missing_translations(library: Library, editions: list[Edition]) -> list[Problem]:
@@ -123,9 +141,10 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     return Prepared(library, editions, Templates(paths.templates, paths.locales))
 
 
-def render_html(templates: Templates, library: Library, edition: Edition) -> RenderedHTML:
+def render_html(templates: Templates, library: Library, edition: Edition,
+                panels: dict[str, int] | None = None) -> RenderedHTML:
     try:
-        return templates.render(library, edition)
+        return templates.render(library, edition, panels)
     except TemplateSyntaxError as error:
         where = Location(shown(Path(error.filename or error.name or "?")), error.lineno or 1)
         raise ContentError([Problem(where, f"template syntax error: {error.message}")]) from None
@@ -156,14 +175,33 @@ def edition_files(paths: Paths, library: Library, edition: Edition,
           for block_id in leaflet.leaflet.blocks),
         paths.locales / edition.language / CATALOG,
         paths.templates / "leaflet.css",
+        paths.templates / "formats" / f"{edition.format}.css",
+        paths.templates / "variants" / f"{edition.variant}.css",
         *templates,
         *(face.path for face in font_faces(library.project)),
+        *([Path(library.project.print.output_profile)] if edition.variant == "press" else []),
     ]
 
 
-def output_path(edition: Edition) -> str:
-    """Where an edition's PDF goes, relative to the output folder."""
-    return f"{edition.language}/{edition.leaflet}.pdf"
+def output_path(library: Library, edition: Edition, imposed: bool = False) -> str:
+    """Where an edition's PDF goes, relative to the output folder:
+    ``<lang>/<leaflet>[.<format>][.<variant>][.imposed].pdf``, where the format is
+    named only when the command line chose it and the variant unless it is screen."""
+    parts = [edition.leaflet]
+    if edition.format != edition_format(library, edition.leaflet, edition.variant):
+        parts.append(edition.format)
+    if edition.variant != "screen":
+        parts.append(edition.variant)
+    if imposed:
+        parts.append("imposed")
+    return f"{edition.language}/{'.'.join(parts)}.pdf"
+
+
+def edition_outputs(library: Library, edition: Edition) -> list[str]:
+    """Every file an edition writes: its PDF, and the imposed sheets of a booklet."""
+    imposed = FORMATS[edition.format].imposed and edition.variant == "screen"
+    return [output_path(library, edition)] + (
+        [output_path(library, edition, imposed=True)] if imposed else [])
 
 
 def approval(library: Library, edition: Edition) -> str:
@@ -204,9 +242,9 @@ def warm_up(settings: RenderSettings) -> None:
     renderer_for(settings)
 
 
-def render_pdf(settings: RenderSettings, html: str, name: str) -> tuple[bytes, int]:
+def render_job(settings: RenderSettings, job: Job) -> Rendered:
     """Runs in a worker: lay out one document with the process's cached renderer."""
-    return renderer_for(settings).render(html, name)
+    return renderer_for(settings).render(job)
 
 
 class _InProcess(Executor):
@@ -235,6 +273,37 @@ def _executor(execution: Execution, stack: ExitStack) -> Executor:
     pool = ProcessPoolExecutor(max_workers=execution.jobs)
     stack.callback(pool.shutdown, cancel_futures=True)
     return pool
+
+
+class Task:
+    """The jobs that make one edition: usually one; two for a folded sheet, whose
+    second pass places the blocks on the panels the first pass found for them."""
+
+    def __init__(self, prepared: Prepared, edition: Edition):
+        self.prepared, self.edition = prepared, edition
+        self.format = FORMATS[edition.format]
+        rendered = render_html(prepared.templates, prepared.library, edition)
+        self.templates = list(rendered.templates)
+        self.first = Job(str(edition), rendered.html, edition.format, edition.variant,
+                         self.format.page_multiple, rendered.filler)
+        self.sheet_done = False
+
+    def next_job(self, rendered: Rendered) -> Job | None:
+        """The job that follows ``rendered``, or None when the edition is complete."""
+        if not self.format.panels or self.sheet_done:
+            return None
+        library, edition = self.prepared.library, self.edition
+        block_ids = library.leaflets[edition.leaflet].leaflet.blocks_in(edition.format)
+        types = {block_id: library.blocks[block_id][edition.language].block.type
+                 for block_id in block_ids}
+        panels = panel_assignment(str(edition), block_ids, types, rendered.anchors,
+                                  rendered.pages)
+        if edition.variant == "screen":
+            return None  # the panels as pages, in reading order, are the screen edition
+        self.sheet_done = True
+        sheet = render_html(self.prepared.templates, library, edition, panels)
+        self.templates += sheet.templates
+        return Job(str(edition), sheet.html, edition.format, edition.variant)
 
 
 # --- the build ----------------------------------------------------------------------
@@ -271,8 +340,9 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
     hashes = InputHashes({TOOL: tool_version()})
     stale = []
     for edition in editions:
-        if outputs.is_current(output_path(edition), hashes):
-            outcome = Outcome(edition, outputs.records[output_path(edition)], skipped=True)
+        path = output_path(library, edition)
+        if all(outputs.is_current(output, hashes) for output in edition_outputs(library, edition)):
+            outcome = Outcome(edition, outputs.records[path], skipped=True)
             result.outcomes.append(outcome)
             progress(outcome, len(editions))
         else:
@@ -289,21 +359,14 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
             # Workers import WeasyPrint and load fonts while the HTML is rendered here.
             for _ in range(execution.jobs):
                 executor.submit(warm_up, settings)
-        pending = [(edition, render_html(prepared.templates, library, edition))
-                   for edition in stale]
+        tasks = {edition: Task(prepared, edition) for edition in stale}
         try:
-            for edition, rendered, pdf, pages, error in _results(executor, settings, pending):
-                if error is not None:
-                    outcome = Outcome(edition, error=error)
-                else:
-                    files = edition_files(paths, library, edition, rendered.templates)
-                    record = Record(output_path(edition), edition.leaflet, edition.language,
-                                    library.format_of(edition.leaflet),
-                                    library.leaflets[edition.leaflet].leaflet.version, pages,
-                                    len(pdf), sha256(pdf), approval(library, edition),
-                                    hashes.of(files, [TOOL]))
-                    outputs.write(record, pdf)
+            for edition, rendered, error in _results(executor, settings, tasks):
+                if error is None:
+                    record = _write(paths, outputs, hashes, tasks[edition], rendered)
                     outcome = Outcome(edition, record)
+                else:
+                    outcome = Outcome(edition, error=error)
                 result.outcomes.append(outcome)
                 progress(outcome, len(editions))
         finally:
@@ -311,18 +374,45 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
     return result
 
 
+def _write(paths: Paths, outputs: Outputs, hashes: InputHashes, task: Task,
+           rendered: Rendered) -> Record:
+    """Write an edition's PDF (and its imposed sheets, for booklets); return its record."""
+    library, edition = task.prepared.library, task.edition
+    inputs = hashes.of(edition_files(paths, library, edition, task.templates), [TOOL])
+    leaflet = library.leaflets[edition.leaflet].leaflet
+
+    def record(path: str, pdf: bytes, pages: int, layout: str) -> Record:
+        return Record(path, edition.leaflet, edition.language, edition.format,
+                      edition.variant, layout, leaflet.version, pages, len(pdf), sha256(pdf),
+                      approval(library, edition), inputs)
+
+    main_path, *imposed = edition_outputs(library, edition)
+    main = record(main_path, rendered.pdf, rendered.pages, "pages")
+    outputs.write(main, rendered.pdf)
+    if imposed:
+        sheets = impose_saddle_stitch(rendered.pdf, language(edition.language).rtl)
+        outputs.write(record(imposed[0], sheets, rendered.pages // 2, "saddle-stitch"), sheets)
+    return main
+
+
 def _results(executor: Executor, settings: RenderSettings,
-             pending: list[tuple[Edition, RenderedHTML]]) -> Iterator[tuple]:
-    """Render jobs on the executor; yield each result as it completes, failures included."""
-    futures = {executor.submit(render_pdf, settings, rendered.html, str(edition)):
-               (edition, rendered) for edition, rendered in pending}
-    for future in as_completed(futures):
-        edition, rendered = futures[future]
-        try:
-            pdf, pages = future.result()
-        except BuildError as error:
-            yield edition, rendered, None, 0, str(error)
-        except BrokenProcessPool:
-            yield edition, rendered, None, 0, f"{edition}: the worker process crashed"
-        else:
-            yield edition, rendered, pdf, pages, None
+             tasks: dict[Edition, Task]) -> Iterator[tuple]:
+    """Run every task's jobs; yield (edition, rendered, error) as each edition completes."""
+    futures = {executor.submit(render_job, settings, task.first): edition
+               for edition, task in tasks.items()}
+    while futures:
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        for future in done:
+            edition = futures.pop(future)
+            try:
+                rendered = future.result()
+                follow_up = tasks[edition].next_job(rendered)
+            except BuildError as error:
+                yield edition, None, str(error)
+            except BrokenProcessPool:
+                yield edition, None, f"{edition}: the worker process crashed"
+            else:
+                if follow_up is None:
+                    yield edition, rendered, None
+                else:
+                    futures[executor.submit(render_job, settings, follow_up)] = edition

@@ -54,6 +54,13 @@ def parser() -> argparse.ArgumentParser:
                              "(default: every language of the project)")
     parser.add_argument("--leaflet", type=_list, default=(), metavar="IDS",
                         help="only these leaflets, comma-separated (default: all)")
+    parser.add_argument("--variant", type=_list, default=("screen",), metavar="NAMES",
+                        help="which variants to build, comma-separated: screen (tagged PDF/UA, "
+                             "the default), press (bleed, crop marks, CMYK, PDF/X-4), "
+                             "large-print (16 pt and more, A4)")
+    parser.add_argument("--format", metavar="NAME",
+                        help="build every leaflet in this format instead of its own: "
+                             "a4-leaflet, a5-booklet or tri-fold")
     parser.add_argument("--jobs", "-j", type=int, default=builder.Execution.jobs, metavar="N",
                         help="render N PDFs at a time in worker processes "
                              "(default: the number of cores, here %(default)s)")
@@ -86,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = builder.Paths(content=arguments.content, output=arguments.output,
                           locales=arguments.locales)
     execution = builder.Execution(jobs=arguments.jobs, scheduler=arguments.scheduler)
-    selection = builder.Selection(languages=arguments.lang, leaflets=arguments.leaflet)
+    selection = builder.Selection(languages=arguments.lang, leaflets=arguments.leaflet,
+                                  variants=arguments.variant, format=arguments.format)
     try:
         if arguments.command == "check":
             return check(paths, selection, arguments.strict)

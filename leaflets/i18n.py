@@ -68,6 +68,16 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
     except (PoFileError, ValueError) as error:
         raise ContentError([Problem(Location(shown(path)), f"invalid catalog: {error}")]) from None
     problems = []
+    template_path = locales_dir / "messages.pot"
+    if template_path.is_file():
+        with template_path.open("rb") as handle:
+            template = read_po(handle)
+        for message in template:
+            if message.id and message.id not in catalog:
+                shown_id = message.id[0] if isinstance(message.id, tuple) else message.id
+                problems.append(Problem(Location(shown(path)), (
+                    f"'{shown_id}' is missing from the catalog; run 'pybabel update -i "
+                    "locales/messages.pot -d locales' and translate it")))
     for message in catalog:
         if not message.id:
             continue

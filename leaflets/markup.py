@@ -12,7 +12,8 @@ from .model import Block
 # Fields that hold Markdown; every other text field is plain text.
 MARKDOWN_FIELDS = frozenset({"body", "intro", "note"})
 # Fields that are identifiers or settings, not prose.
-NOT_PROSE = frozenset({"type", "tone", "style", "source", "cite", "value", "review", "translation"})
+NOT_PROSE = frozenset({"type", "tone", "style", "display", "source", "cite", "value", "review",
+                       "translation"})
 
 
 @cache

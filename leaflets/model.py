@@ -56,12 +56,23 @@ class Fonts(Model):
     scripts: dict[Text, list[Text]] = Field(min_length=1)
 
 
+FORMATS = ("a4-leaflet", "a5-booklet", "tri-fold")
+Format = Literal["a4-leaflet", "a5-booklet", "tri-fold"]
+
+
+class Print(Model):
+    output_profile: Text        # the CMYK ICC profile of the press (PDF/X output intent)
+    output_condition: Text      # its name, as the print shop knows it
+
+
 class Project(Model):
     publisher: Text
     source_language: Text
     languages: list[Text] = Field(min_length=1)
-    format: Literal["a4-leaflet"] = "a4-leaflet"
+    format: Format = "a4-leaflet"
+    online_url: Annotated[str, StringConstraints(pattern=r"^https://\S*\{leaflet\}\S*$")]
     fonts: Fonts
+    print: Print
 
 
 class Source(Model):
@@ -81,8 +92,15 @@ class Leaflet(Model):
     version: Text
     published: date
     review_by: date
-    format: Literal["a4-leaflet"] | None = None
+    format: Format | None = None
     blocks: list[Identifier] = Field(min_length=1)
+    # Blocks left out of the editions in a format with little room (e.g. a tri-fold):
+    # an editorial choice, so it is written down here rather than made by the layout.
+    omit: dict[Format, list[Identifier]] = Field(default_factory=dict)
+
+    def blocks_in(self, format: str) -> list[str]:
+        left_out = set(self.omit.get(format, ()))
+        return [block_id for block_id in self.blocks if block_id not in left_out]
 
 
 # --- blocks -------------------------------------------------------------------------
@@ -102,9 +120,12 @@ class Block(Model):
     review: Review
     translation: Translation | None = None
 
+    NOT_TRANSLATED: typing.ClassVar[dict] = {"review": True, "translation": True}
+
     def fingerprint(self) -> str:
-        """A hash of what a translator translates: every field but review and translation."""
-        content = self.model_dump(mode="json", by_alias=True, exclude={"review", "translation"})
+        """A hash of what a translator translates: every field but review, translation
+        and presentation settings."""
+        content = self.model_dump(mode="json", by_alias=True, exclude=self.NOT_TRANSLATED)
         canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
@@ -125,11 +146,18 @@ class TextBlock(Block):
 class Figure(Model):
     value: int | float
     style: Literal["percent", "number"] = "percent"
+    display: Literal["number", "icon-array"] = "number"   # icon-array: 100 people, some coloured
     label: Text
     source: Identifier
 
+    def fact(self) -> tuple:
+        """What no translation may change: the number, its kind, its display and its source."""
+        return self.value, self.style, self.display, self.source
+
 
 class KeyFiguresBlock(Block):
+    NOT_TRANSLATED: typing.ClassVar[dict] = {**Block.NOT_TRANSLATED,
+                                             "figures": {"__all__": {"display"}}}
     type: Literal["key-figures"]
     title: Text
     intro: Markdown | None = None
@@ -294,6 +322,8 @@ def _explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
             wanted = "an identifier (lowercase letters, digits and hyphens)"
         elif "0-9a-f" in pattern:
             wanted = f"a {FINGERPRINT_LENGTH}-character fingerprint (see 'python build.py status')"
+        elif "https" in pattern:
+            wanted = "an https:// address containing {leaflet} (and optionally {lang})"
         else:
             wanted = "a date as YYYY, YYYY-MM or YYYY-MM-DD"
         return loc, f"'{name}' must be {wanted}; found {found}", False
@@ -465,12 +495,28 @@ def _check_leaflet(leaflet_file: LeafletFile, blocks: dict[str, dict[str, BlockF
             problems.append(document.problem(
                 ("blocks", index), f"block '{block_id}' has no source text: expected "
                                    f"content/blocks/{block_id}/{project.source_language}.yaml"))
+    for format, omitted in leaflet.omit.items():
+        for index, block_id in enumerate(omitted):
+            if block_id not in leaflet.blocks:
+                problems.append(document.problem(
+                    ("omit", format, index), f"'{block_id}' is not one of this leaflet's blocks; "
+                                             f"expected one of: {', '.join(leaflet.blocks)}"))
+            elif block_id == leaflet.blocks[0] or block_id in _sources_blocks(blocks, project):
+                problems.append(document.problem(
+                    ("omit", format, index), f"'{block_id}' cannot be left out: every edition "
+                                             "keeps its cover and its sources"))
     first = leaflet.blocks[0]
     source_block = blocks.get(first, {}).get(project.source_language)
     if source_block is not None and not isinstance(source_block.block, CoverBlock):
         problems.append(document.problem(
             ("blocks", 0), f"a leaflet starts with a 'cover' block, which gives it its title; "
                            f"'{first}' is a '{source_block.block.type}' block"))
+
+
+def _sources_blocks(blocks: dict[str, dict[str, BlockFile]], project: Project) -> set[str]:
+    return {block_id for block_id, translations in blocks.items()
+            if isinstance(getattr(translations.get(project.source_language), "block", None),
+                          SourcesBlock)}
 
 
 def load_library(root: Path) -> Library:
@@ -507,6 +553,7 @@ def load_library(root: Path) -> Library:
     block_dirs = {path.name for path in (root / "blocks").iterdir() if path.is_dir()} \
         if (root / "blocks").is_dir() else set()
     block_files: dict[str, set[str]] = {}  # every block file present, valid or not
+    troubled_sources: set[str] = set()
     for block_dir in sorted(block_dirs):
         directory = root / "blocks" / block_dir
         block_files[block_dir] = {path.stem for path in directory.glob("*.yaml")}
@@ -525,9 +572,15 @@ def load_library(root: Path) -> Library:
                 continue
             block_file = _load_block(path, problems)
             if block_file is not None:
+                before = len(problems)
                 _check_block(block_file, project, known_sources, problems)
+                if len(problems) > before and path.stem == project.source_language:
+                    troubled_sources.add(block_dir)
                 blocks.setdefault(block_dir, {})[path.stem] = block_file
-    _check_block_types_agree(blocks, project.source_language, problems)
+    # A faulty source is reported once, not again as a difference in every translation.
+    _check_translations_agree({block_id: translations for block_id, translations in blocks.items()
+                               if block_id not in troubled_sources},
+                              project.source_language, problems)
 
     leaflets: dict[str, LeafletFile] = {}
     for path in sorted((root / "leaflets").glob("*.yaml")):
@@ -547,16 +600,31 @@ def load_library(root: Path) -> Library:
     return Library(root, project, project_document, known_sources, leaflets, blocks)
 
 
-def _check_block_types_agree(blocks: dict[str, dict[str, BlockFile]], source_language: str,
-                             problems: list[Problem]) -> None:
-    """A translation keeps the type of its source block."""
+def _check_translations_agree(blocks: dict[str, dict[str, BlockFile]], source_language: str,
+                              problems: list[Problem]) -> None:
+    """A translation keeps the type of its source block, its figures and its sources."""
     for translations in blocks.values():
         source = translations.get(source_language)
         if source is None:
             continue
         for block_file in translations.values():
-            if block_file.block.type != source.block.type:
-                problems.append(block_file.document.problem(
+            block, document = block_file.block, block_file.document
+            if block.type != source.block.type:
+                problems.append(document.problem(
                     ("type",), f"a translation has the type of its source: "
                                f"{source_language}.yaml says '{source.block.type}', "
-                               f"found '{block_file.block.type}'"))
+                               f"found '{block.type}'"))
+            elif isinstance(block, KeyFiguresBlock):
+                expected = [figure.fact() for figure in source.block.figures]
+                found = [figure.fact() for figure in block.figures]
+                if found != expected:
+                    index = next((i for i, (a, b) in enumerate(zip(expected, found)) if a != b),
+                                 min(len(expected), len(found)))
+                    problems.append(document.problem(
+                        ("figures", index), "a translation keeps every figure of its source "
+                        f"(value, style, display, source), in order: {source_language}.yaml has "
+                        f"{len(expected)} figures; figure {index + 1} differs here"))
+            elif isinstance(block, SourcesBlock) and block.cite != source.block.cite:
+                problems.append(document.problem(
+                    ("cite",), f"a translation cites the sources of its source: "
+                               f"{source_language}.yaml cites {', '.join(source.block.cite)}"))

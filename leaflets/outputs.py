@@ -84,6 +84,8 @@ class Record:
     leaflet: str
     language: str
     format: str
+    variant: str
+    layout: str            # "pages", or "saddle-stitch" for imposed booklet sheets
     version: str
     pages: int
     bytes: int

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import ctypes.util
 import logging
+import re
+import uuid
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError, SetupError
 from .model import Project
+from .templates import FILLER_MARKER
 
 FONT_PACKAGE_HINT = "apt-get install fonts-noto-core"
 _STYLES = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
@@ -57,12 +61,40 @@ def harfbuzz_subsetter_available() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
+@dataclass(frozen=True)
+class Job:
+    """One document for a worker to lay out and write."""
+
+    name: str
+    html: str
+    format: str
+    variant: str
+    page_multiple: int = 1   # pad with ``filler`` pages until the page count is a multiple
+    filler: str = ""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]  # element id → the first page (from 1) it is on
+
+
+# write_pdf options of each variant. PDF/UA-1 implies a tagged structure.
+VARIANT_OPTIONS = {
+    "screen": {"pdf_variant": "pdf/ua-1"},
+    "large-print": {"pdf_variant": "pdf/ua-1"},
+    "press": {"pdf_variant": "pdf/x-4"},
+}
+
+
 class Renderer:
     """Renders HTML documents to PDF bytes; one per worker process.
 
     Importing WeasyPrint, building the font configuration and parsing the
     stylesheets cost far more than laying out a leaflet, so all of it is done
-    once here and reused for every document.
+    once here (stylesheets once per format and variant) and reused for every
+    document.
     """
 
     def __init__(self, project: Project, templates_dir: Path, asset_dirs: list[Path]):
@@ -71,31 +103,77 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
+        self.templates_dir = templates_dir
         faces = font_faces(project)
-        allowed = [templates_dir, *asset_dirs]
-        self.fetcher = sandboxed_fetcher(weasyprint, allowed, [face.path for face in faces])
+        profile = Path(project.print.output_profile)
+        if not profile.is_file():
+            raise SetupError(f"the press colour profile {profile} (print.output_profile in "
+                             "project.yaml) does not exist; install it with: "
+                             "apt-get install libgs-common")
+        self.fetcher = sandboxed_fetcher(weasyprint, [templates_dir, *asset_dirs],
+                                         [face.path for face in faces] + [profile])
         self.font_config = FontConfiguration()
-        self.stylesheets = [
-            weasyprint.CSS(string=font_face_css(faces), font_config=self.font_config,
-                           url_fetcher=self.fetcher),
-            weasyprint.CSS(filename=str(templates_dir / "leaflet.css"),
-                           font_config=self.font_config, url_fetcher=self.fetcher),
-        ]
+        self._common = [self._css(string=font_face_css(faces)),
+                        self._css(filename=templates_dir / "leaflet.css")]
+        self._press_intent = self._css(string=(
+            f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); }}'))
+        self._stylesheets: dict[tuple[str, str], list] = {}
         self.base_url = templates_dir.resolve().as_uri() + "/"
         # WeasyPrint reports unreachable resources as log warnings; the fetcher
         # raises instead, so its logger would only repeat what we say better.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-    def render(self, html: str, name: str) -> tuple[bytes, int]:
-        """Lay out and write one document; returns the PDF bytes and the page count."""
+    def _css(self, filename: Path | None = None, string: str | None = None):
+        return self._weasyprint.CSS(filename=str(filename) if filename else None, string=string,
+                                    font_config=self.font_config, url_fetcher=self.fetcher)
+
+    def stylesheets(self, format: str, variant: str) -> list:
+        if (format, variant) not in self._stylesheets:
+            sheets = [*self._common,
+                      self._css(filename=self.templates_dir / "formats" / f"{format}.css"),
+                      self._css(filename=self.templates_dir / "variants" / f"{variant}.css")]
+            if variant == "press":
+                sheets.append(self._press_intent)
+            self._stylesheets[format, variant] = sheets
+        return self._stylesheets[format, variant]
+
+    def layout(self, html: str, format: str, variant: str):
         document = self._weasyprint.HTML(string=html, base_url=self.base_url,
                                          url_fetcher=self.fetcher)
+        return document.render(stylesheets=self.stylesheets(format, variant),
+                               font_config=self.font_config)
+
+    def render(self, job: Job) -> Rendered:
+        """Lay out and write one document."""
         try:
-            rendered = document.render(stylesheets=self.stylesheets,
-                                       font_config=self.font_config)
-            return rendered.write_pdf(), len(rendered.pages)
+            document = self.layout(job.html, job.format, job.variant)
+            missing = -len(document.pages) % job.page_multiple
+            if missing:  # each filler page is one more page at the end
+                padded = job.html.replace(FILLER_MARKER, job.filler * missing)
+                document = self.layout(padded, job.format, job.variant)
+                if len(document.pages) % job.page_multiple:
+                    raise BuildError(f"{job.name}: {len(document.pages)} pages after padding; "
+                                     f"expected a multiple of {job.page_multiple}")
+            anchors: dict[str, int] = {}
+            for number, page in enumerate(document.pages, start=1):
+                for anchor in page.anchors:
+                    anchors.setdefault(anchor, number)
+            pdf = document.write_pdf(finisher=partial(_stable_document_id, job.name),
+                                     **VARIANT_OPTIONS[job.variant])
+            return Rendered(pdf, len(document.pages), anchors)
         except self._weasyprint.urls.FatalURLFetchingError as error:
-            raise BuildError(f"{name}: {error.__cause__ or error}") from None
+            raise BuildError(f"{job.name}: {error.__cause__ or error}") from None
+
+
+def _stable_document_id(name: str, document, pdf) -> None:
+    """Replace the random XMP DocumentID of PDF/UA and PDF/X files by one derived from
+    the edition, so that the same inputs give the same bytes."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    stream = pdf.objects[int(reference.split()[0])]
+    stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, name)}".encode()
+    stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part) for part in stream.stream]
 
 
 def sandboxed_fetcher(weasyprint, allowed_dirs: list[Path], allowed_files: list[Path]):

@@ -108,7 +108,7 @@ def stale_details(library: Library, languages: list[str]) -> list[str]:
 
 def _content_text(block: Block) -> str:
     """The translatable fields of a block as YAML text, for diffs."""
-    content = block.model_dump(mode="json", by_alias=True, exclude={"review", "translation"})
+    content = block.model_dump(mode="json", by_alias=True, exclude=block.NOT_TRANSLATED)
     return yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=80)
 
 

@@ -15,15 +15,22 @@ from . import i18n, markup
 from .model import Block, CoverBlock, Library, Source
 
 
+VARIANTS = ("screen", "press", "large-print")
+FILLER_MARKER = Markup("<!--filler-->")
+
+
 @dataclass(frozen=True)
 class Edition:
-    """One PDF to make: a leaflet in a language."""
+    """One PDF to make: a leaflet in a language, in a format and a variant."""
 
     leaflet: str
     language: str
+    format: str = "a4-leaflet"
+    variant: str = "screen"
 
     def __str__(self) -> str:
-        return f"{self.leaflet} ({self.language})"
+        extra = "" if self.variant == "screen" else f", {self.variant}"
+        return f"{self.leaflet} ({self.language}, {self.format}{extra})"
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,19 @@ class RecordingEnvironment(Environment):
 class RenderedHTML:
     html: str
     templates: list[Path]   # every template file the render used
+    filler: str = ""        # one page to add at FILLER_MARKER until the page count fits
+
+
+def qr_svg(data: str) -> Markup:
+    """A QR code as inline SVG, drawn in the text colour."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    code = qrcode.QRCode(border=0, image_factory=SvgPathImage,
+                         error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(data)
+    svg = code.make_image().to_string(encoding="unicode")
+    return Markup(svg[svg.index("<svg"):])
 
 
 class _SharedBytecode(BytecodeCache):
@@ -129,17 +149,19 @@ class Templates:
             self._environments[code] = environment
         return self._environments[code]
 
-    def render(self, library: Library, edition: Edition) -> RenderedHTML:
+    def render(self, library: Library, edition: Edition,
+               panels: dict[str, int] | None = None) -> RenderedHTML:
+        """Render an edition; ``panels`` places blocks on the panels of a folded sheet."""
         lang = i18n.language(edition.language)
         environment = self.environment(edition.language)
         manifest = library.leaflets[edition.leaflet].leaflet
         views = [BlockView(block_id, library.blocks[block_id][edition.language].block)
-                 for block_id in manifest.blocks]
+                 for block_id in manifest.blocks_in(edition.format)]
         cover = next(view.block for view in views if isinstance(view.block, CoverBlock))
         draft = any(view.review.status != "approved" for view in views)
         environment.requested = set()
-        template = environment.get_template(f"formats/{library.format_of(edition.leaflet)}.html.j2")
-        html = template.render(
+        template = environment.get_template(f"formats/{edition.format}.html.j2")
+        context = template.new_context(dict(
             lang=lang,
             leaflet=manifest,
             leaflet_id=edition.leaflet,
@@ -147,14 +169,23 @@ class Templates:
             blocks=views,
             sources=library.sources,
             publisher=library.project.publisher,
-            format=library.format_of(edition.leaflet),
+            format=edition.format,
+            variant=edition.variant,
             draft=draft,
+            online_url=library.project.online_url.format(lang=edition.language,
+                                                         leaflet=edition.leaflet),
+            qr_svg=qr_svg,
+            panels=panels,
+            filler_marker=FILLER_MARKER,
             font_stack_of=lambda code: Markup(font_stack(library, i18n.language(code))),
             start_side="right" if lang.rtl else "left",
             end_side="left" if lang.rtl else "right",
-        )
+        ))
+        html = "".join(template.root_render_func(context))
+        filler = ("".join(template.blocks["filler"](context))
+                  if "filler" in template.blocks else "")
         used = [self.templates_dir / name for name in sorted(environment.requested)]
-        return RenderedHTML(html, used)
+        return RenderedHTML(html, used, filler)
 
 
 def short_date(source: Source) -> str:

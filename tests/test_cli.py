@@ -61,5 +61,5 @@ def test_release_refuses_unapproved_editions(run, content, tmp_path):
     code, out, err = run("--content", str(content), "--output", str(tmp_path / "out"),
                          "--release", "--lang", "fr", "--leaflet", "immunotherapy-basics")
     assert code == 1
-    assert "immunotherapy-basics (fr): basics-cover is draft" in err
+    assert "immunotherapy-basics (fr, a4-leaflet): basics-cover is draft" in err
     assert not (tmp_path / "out" / "fr").exists()

@@ -57,12 +57,12 @@ def test_an_edit_rebuilds_exactly_the_outputs_that_use_what_changed(content, tmp
     build(content, output, languages=("fr", "de"))
     edit(content / "blocks/tolerance/de.yaml", "title: ", "title: Neu – ")
     assert built(build(content, output, languages=("fr", "de"))) == {
-        "immunotherapy-side-effects (de)"}
+        "immunotherapy-side-effects (de, a4-leaflet)"}
     # A shared block is used by all three leaflets.
     edit(content / "blocks/talk-to-your-care-team/fr.yaml", "title: ", "title: Nouveau ")
     assert built(build(content, output, languages=("fr", "de"))) == {
-        "immunotherapy-basics (fr)", "immunotherapy-response (fr)",
-        "immunotherapy-side-effects (fr)"}
+        "immunotherapy-basics (fr, a4-leaflet)", "immunotherapy-response (fr, a4-leaflet)",
+        "immunotherapy-side-effects (fr, a4-leaflet)"}
     assert_manifest_matches_disk(output)
 
 
@@ -77,7 +77,7 @@ def test_template_dependencies_are_recorded_while_rendering(content, tmp_path):
     checklist = templates / "blocks/checklist.html.j2"
     checklist.write_text(checklist.read_text().replace("checklist-items", "checklist-items x"))
     result = builder.build(paths, selection, builder.Execution(jobs=1))
-    assert built(result) == {"immunotherapy-side-effects (en)"}
+    assert built(result) == {"immunotherapy-side-effects (en, a4-leaflet)"}
 
 
 def test_builds_are_byte_identical_whatever_the_number_of_workers(content, tmp_path):

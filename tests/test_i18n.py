@@ -1,8 +1,11 @@
 """Formatting and typography per language, and the catalogs' rules."""
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from leaflets import i18n
 from leaflets.errors import ContentError
@@ -72,3 +75,31 @@ def test_untranslated_and_fuzzy_catalog_entries_are_errors(tmp_path):
     assert messages == ["'Reference' is not translated; fill in its msgstr",
                         "translation of 'Status' is marked fuzzy; check it and remove the "
                         "'#, fuzzy' flag"]
+
+
+def test_the_message_template_is_up_to_date_with_the_templates_and_code():
+    """A string added to a template must reach translators: messages.pot is re-extracted."""
+    from babel.messages.frontend import CommandLineInterface
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = Path(folder) / "messages.pot"
+        CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
+                                    "-o", str(fresh), "--no-location",
+                                    "--add-comments=Translators:", str(ROOT)])
+        with fresh.open("rb") as handle:
+            extracted = {message.id for message in read_po(handle) if message.id}
+    with (ROOT / "locales" / "messages.pot").open("rb") as handle:
+        committed = {message.id for message in read_po(handle) if message.id}
+    assert extracted == committed, "run the extract command in README, 'Translating'"
+
+
+def test_a_string_missing_from_a_catalog_is_an_error(tmp_path):
+    shutil.copytree(ROOT / "locales", tmp_path / "locales")
+    catalog = tmp_path / "locales/de/LC_MESSAGES/messages.po"
+    catalog.write_text(catalog.read_text().replace('msgid "Notes"\nmsgstr "Notizen"\n', ""))
+    with pytest.raises(ContentError) as raised:
+        i18n.load_catalog(tmp_path / "locales", "de")
+    assert [problem.message for problem in raised.value.problems] == [
+        "'Notes' is missing from the catalog; run 'pybabel update -i locales/messages.pot "
+        "-d locales' and translate it"]

@@ -52,8 +52,8 @@ def test_release_builds_approved_editions_and_refuses_the_others(run, content, t
     code, out, err = run("--release", "--content", str(content), "--output", str(output),
                          "--lang", "fr,en")
     assert code == 1
-    assert "immunotherapy-side-effects (en): tolerance is stale" in err
-    assert "immunotherapy-basics (fr): basics-cover is draft" in err
+    assert "immunotherapy-side-effects (en, a4-leaflet): tolerance is stale" in err
+    assert "immunotherapy-basics (fr, a4-leaflet): basics-cover is draft" in err
     built = sorted(str(path.relative_to(output)) for path in output.rglob("*.pdf"))
     assert built == ["en/immunotherapy-basics.pdf", "en/immunotherapy-response.pdf"]
     text = "".join(page.extract_text() for page in PdfReader(output / built[0]).pages)

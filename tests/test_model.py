@@ -54,15 +54,15 @@ def test_every_problem_in_every_file_is_reported_at_once(content):
     edit(content / "blocks/daily-life/fr.yaml", "type: text", "type: txt")
     edit(content / "leaflets/immunotherapy-basics.yaml", "  - two-situations",
          "  - two-situation")
-    edit(content / "blocks/response-figures/fr.yaml", "source: arc-2020", "source: arc-2021")
+    edit(content / "blocks/checkpoint-figures/fr.yaml", "source: arc-2020", "source: arc-2021")
     edit(content / "project.yaml", "languages: [fr, en, de, tr, ar]",
          "languages: [fr, en, de, tr, ar, xx]")
     assert problems(content) == [
-        "content/blocks/daily-life/fr.yaml:1:7: unknown block type the text 'txt' (did you mean "
-        "'text'?); expected one of: cover, text, key-figures, callout, checklist, sources",
-        "content/blocks/response-figures/fr.yaml:32:13: unknown source 'arc-2021' (did you mean "
+        "content/blocks/checkpoint-figures/fr.yaml:10:11: unknown source 'arc-2021' (did you mean "
         "'arc-2020'?); add it to content/sources.yaml or use one of: asco-2018-news, arc-2020, "
         "patient-space-2023, second-opinion-blog-2017, curie-meta-analysis",
+        "content/blocks/daily-life/fr.yaml:1:7: unknown block type the text 'txt' (did you mean "
+        "'text'?); expected one of: cover, text, key-figures, callout, checklist, sources",
         "content/blocks/tolerance/fr.yaml:2:18: 'status' must be one of 'draft', 'reviewed', "
         "'approved'; found the text 'done'",
         "content/leaflets/immunotherapy-basics.yaml:9:5: unknown block 'two-situation' (did you "
@@ -104,11 +104,16 @@ def test_translation_must_record_its_source(content):
         "(see 'python build.py status')"]
 
 
-def test_percentages_are_fractions(content):
+def test_percentages_are_fractions_and_translations_keep_the_figures(content):
     edit(content / "blocks/response-figures/fr.yaml", "value: 0.25", "value: 25")
     assert problems(content) == [
-        "content/blocks/response-figures/fr.yaml:21:12: a percentage is written as a fraction "
+        "content/blocks/response-figures/fr.yaml:19:10: a percentage is written as a fraction "
         "(0.25 for 25 %); found 25"]
+    edit(content / "blocks/response-figures/fr.yaml", "value: 25", "value: 0.26")
+    assert problems(content) == [
+        f"content/blocks/response-figures/{language}.yaml:22:3: a translation keeps every "
+        "figure of its source (value, style, display, source), in order: fr.yaml has 5 "
+        "figures; figure 4 differs here" for language in ("ar", "de", "en", "tr")]
 
 
 def test_empty_file_and_a_file_that_is_a_list(content):

@@ -1,0 +1,100 @@
+"""What each format needs beyond its templates: page counts, panels, imposition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from .errors import BuildError
+
+TRI_FOLD_PANELS = 6
+FRONT_PANEL, BACK_PANEL = 1, TRI_FOLD_PANELS
+
+
+@dataclass(frozen=True)
+class Format:
+    page_multiple: int = 1        # booklets are padded to a multiple of 4 pages
+    imposed: bool = False         # also written as sheets to print duplex and fold
+    panels: bool = False          # a folded sheet whose blocks are placed on panels
+
+
+FORMATS = {
+    "a4-leaflet": Format(),
+    "a5-booklet": Format(page_multiple=4, imposed=True),
+    "tri-fold": Format(panels=True),
+}
+# Large print is always A4 portrait, whatever the leaflet's format: folds and
+# small pages defeat it (UKAAF/RNIB clear-print guidance).
+LARGE_PRINT_FORMAT = "a4-leaflet"
+
+
+def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, str],
+                     anchors: dict[str, int], pages: int) -> dict[str, int]:
+    """Which panel of a tri-fold each block goes on, from the panel pages' layout.
+
+    The first pass lays the panels out as pages: the cover on page 1, the
+    flowing blocks on pages 2-5, the sources and document control on the
+    last page. Content that needs more than six panels, or a block taller than
+    a panel, is an error naming the edition and what does not fit.
+    """
+    if pages > TRI_FOLD_PANELS:
+        excess = pages - TRI_FOLD_PANELS
+        late = [block_id for block_id in block_ids
+                if block_types[block_id] != "sources" and anchors[block_id] >= BACK_PANEL]
+        raise BuildError(
+            f"{edition}: the content needs {pages} panels and a tri-fold has "
+            f"{TRI_FOLD_PANELS}: it overflows by {excess} panel{'s' if excess > 1 else ''}"
+            + (f"; these blocks do not fit on the inside panels: {', '.join(late)}"
+               if late else "; the back panel (sources and document control) is too long")
+            + ". Shorten the leaflet or choose another format (a4-leaflet, a5-booklet)")
+    split = [block_id for block_id in block_ids
+             if anchors.get(block_id) != anchors.get(f"end-{block_id}")]
+    if split:
+        raise BuildError(f"{edition}: block {', '.join(split)} is taller than a tri-fold panel; "
+                         "split it into smaller blocks or choose another format")
+    assignment = {}
+    for block_id in block_ids:
+        if block_types[block_id] == "sources":
+            assignment[block_id] = BACK_PANEL
+        else:
+            assignment[block_id] = anchors[block_id]
+    return assignment
+
+
+def saddle_stitch_order(pages: int, right_to_left: bool) -> list[tuple[int, int]]:
+    """Page pairs (left, right; from 1) of each sheet side of a saddle-stitched booklet.
+
+    Sheets are printed duplex, stacked, folded in the middle and stapled: the
+    outer sheet carries the last page beside the first. A right-to-left booklet
+    opens the other way, so each pair is mirrored.
+    """
+    if pages % 4:
+        raise ValueError(f"a saddle-stitched booklet has a multiple of 4 pages, not {pages}")
+    sides = []
+    for sheet in range(pages // 4):
+        low, high = 2 * sheet + 1, pages - 2 * sheet
+        sides.append((high, low))          # outside of the sheet
+        sides.append((low + 1, high - 1))  # inside of the sheet
+    if right_to_left:
+        sides = [(right, left) for left, right in sides]
+    return sides
+
+
+def impose_saddle_stitch(pdf: bytes, right_to_left: bool) -> bytes:
+    """Two pages of the booklet side by side on each landscape sheet, in folding order."""
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+    reader = PdfReader(BytesIO(pdf))
+    width = float(reader.pages[0].mediabox.width)
+    height = float(reader.pages[0].mediabox.height)
+    writer = PdfWriter()
+    for left, right in saddle_stitch_order(len(reader.pages), right_to_left):
+        sheet = PageObject.create_blank_page(width=2 * width, height=height)
+        sheet.merge_transformed_page(reader.pages[left - 1], Transformation())
+        sheet.merge_transformed_page(reader.pages[right - 1],
+                                     Transformation().translate(tx=width))
+        writer.add_page(sheet)
+    writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()

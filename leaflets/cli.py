@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from . import builder, report
@@ -75,6 +76,10 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--release", action="store_true",
                         help="build only editions whose blocks are all approved and current; "
                              "list the others and exit 1")
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
+                        metavar="YYYY-MM-DD",
+                        help="with check: the date review dates are checked against "
+                             "(default: today)")
     parser.add_argument("--mark-current", type=_list, default=(), metavar="SPECS",
                         help="with status: record that these translations match their source "
                              "now, e.g. de:tolerance or de (every block in German)")
@@ -97,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                                   variants=arguments.variant, format=arguments.format)
     try:
         if arguments.command == "check":
-            return check(paths, selection, arguments.strict)
+            return check(paths, selection, arguments.strict, arguments.today)
         if arguments.command == "status":
             return status(paths, selection, arguments.strict, arguments.mark_current)
         if arguments.command == "watch":
@@ -111,16 +116,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def check(paths: builder.Paths, selection: builder.Selection, strict: bool) -> int:
+def check(paths: builder.Paths, selection: builder.Selection, strict: bool, today: date) -> int:
     prepared = builder.prepare(paths, selection)
     for edition in prepared.editions:  # template errors show up here, not at build time
         builder.render_html(prepared.templates, prepared.library, edition)
-    warnings = report.readability(prepared.library, prepared.editions)
     print(report.readability_table(prepared.library, prepared.editions))
+    review_warnings, overdue = report.review_dates(prepared.library, today)
+    warnings = report.readability(prepared.library, prepared.editions) + review_warnings
     for warning in warnings:
         print(f"{'error' if strict else 'warning'}: {warning}", file=sys.stderr)
-    if strict and warnings:
-        raise ContentError(warnings)
+    if overdue or (strict and warnings):
+        raise ContentError(overdue + (warnings if strict else []))
     print(f"content is valid: {len(prepared.editions)} editions checked")
     return EXIT_OK
 

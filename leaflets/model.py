@@ -60,9 +60,14 @@ FORMATS = ("a4-leaflet", "a5-booklet", "tri-fold")
 Format = Literal["a4-leaflet", "a5-booklet", "tri-fold"]
 
 
+class Colour(Model):
+    rgb: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]   # screen editions
+    cmyk: Annotated[list[Annotated[float, Field(ge=0, le=1)] | int],
+                    Field(min_length=4, max_length=4)]                   # press editions
+
+
 class Print(Model):
     output_profile: Text        # the CMYK ICC profile of the press (PDF/X output intent)
-    output_condition: Text      # its name, as the print shop knows it
 
 
 class Project(Model):
@@ -72,6 +77,7 @@ class Project(Model):
     format: Format = "a4-leaflet"
     online_url: Annotated[str, StringConstraints(pattern=r"^https://\S*\{leaflet\}\S*$")]
     fonts: Fonts
+    palette: dict[Identifier, Colour] = Field(min_length=1)
     print: Print
 
 
@@ -322,6 +328,8 @@ def _explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
             wanted = "an identifier (lowercase letters, digits and hyphens)"
         elif "0-9a-f" in pattern:
             wanted = f"a {FINGERPRINT_LENGTH}-character fingerprint (see 'python build.py status')"
+        elif pattern.startswith("^#"):
+            wanted = "a colour as #rrggbb"
         elif "https" in pattern:
             wanted = "an https:// address containing {leaflet} (and optionally {lang})"
         else:

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError, SetupError
 from .model import Project
-from .templates import FILLER_MARKER
+from .templates import FILLER_MARKER, palette_css
 
 FONT_PACKAGE_HINT = "apt-get install fonts-noto-core"
 _STYLES = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
@@ -104,6 +104,7 @@ class Renderer:
 
         self._weasyprint = weasyprint
         self.templates_dir = templates_dir
+        self.palette = project.palette
         faces = font_faces(project)
         profile = Path(project.print.output_profile)
         if not profile.is_file():
@@ -113,10 +114,13 @@ class Renderer:
         self.fetcher = sandboxed_fetcher(weasyprint, [templates_dir, *asset_dirs],
                                          [face.path for face in faces] + [profile])
         self.font_config = FontConfiguration()
+        # Filled by @color-profile rules as stylesheets are parsed: the press output intent.
+        self.color_profiles: dict = {}
         self._common = [self._css(string=font_face_css(faces)),
                         self._css(filename=templates_dir / "leaflet.css")]
         self._press_intent = self._css(string=(
-            f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); }}'))
+            f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
+            "components: cyan magenta yellow black; }"))
         self._stylesheets: dict[tuple[str, str], list] = {}
         self.base_url = templates_dir.resolve().as_uri() + "/"
         # WeasyPrint reports unreachable resources as log warnings; the fetcher
@@ -125,11 +129,12 @@ class Renderer:
 
     def _css(self, filename: Path | None = None, string: str | None = None):
         return self._weasyprint.CSS(filename=str(filename) if filename else None, string=string,
-                                    font_config=self.font_config, url_fetcher=self.fetcher)
+                                    font_config=self.font_config, url_fetcher=self.fetcher,
+                                    color_profiles=self.color_profiles)
 
     def stylesheets(self, format: str, variant: str) -> list:
         if (format, variant) not in self._stylesheets:
-            sheets = [*self._common,
+            sheets = [self._css(string=palette_css(self.palette, variant)), *self._common,
                       self._css(filename=self.templates_dir / "formats" / f"{format}.css"),
                       self._css(filename=self.templates_dir / "variants" / f"{variant}.css")]
             if variant == "press":
@@ -140,8 +145,9 @@ class Renderer:
     def layout(self, html: str, format: str, variant: str):
         document = self._weasyprint.HTML(string=html, base_url=self.base_url,
                                          url_fetcher=self.fetcher)
+        profiles = self.color_profiles if variant == "press" else {}
         return document.render(stylesheets=self.stylesheets(format, variant),
-                               font_config=self.font_config)
+                               font_config=self.font_config, color_profiles=profiles)
 
     def render(self, job: Job) -> Rendered:
         """Lay out and write one document."""

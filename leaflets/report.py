@@ -1,6 +1,8 @@
-"""Reports printed by ``check``: readability per block and language."""
+"""Reports printed by ``check``: readability per block and language, review dates."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from .errors import Problem
 from .markup import passages
@@ -63,3 +65,24 @@ def readability_table(library: Library, editions: list[Edition]) -> str:
     lines.append(f"target ≥ {TARGET:.0f} ({legend}); '!' below target"
                  + (f"; n/s = not scored ({', '.join(unscored)}: no formula)" if unscored else ""))
     return "\n".join(lines)
+
+
+REVIEW_WARNING_MONTHS = 6
+
+
+def review_dates(library: Library, today: date) -> tuple[list[Problem], list[Problem]]:
+    """Warnings for leaflets due for review within six months, errors for overdue ones."""
+    warnings, errors = [], []
+    months = today.month - 1 + REVIEW_WARNING_MONTHS
+    horizon = today.replace(year=today.year + months // 12, month=months % 12 + 1, day=1)
+    for leaflet_id, leaflet_file in library.leaflets.items():
+        review_by = leaflet_file.leaflet.review_by
+        if review_by < today:
+            errors.append(leaflet_file.document.problem(("review_by",), (
+                f"leaflet '{leaflet_id}' was due for review on {review_by}: review it, then "
+                "give it a new version, publication date and review date")))
+        elif review_by < horizon:
+            warnings.append(leaflet_file.document.problem(("review_by",), (
+                f"leaflet '{leaflet_id}' is due for review on {review_by}, in less than "
+                f"{REVIEW_WARNING_MONTHS} months: plan its review")))
+    return warnings, errors

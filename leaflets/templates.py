@@ -12,7 +12,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from . import i18n, markup
-from .model import Block, CoverBlock, Library, Source
+from .model import Block, Colour, CoverBlock, Library, Source
 
 
 VARIANTS = ("screen", "press", "large-print")
@@ -83,8 +83,22 @@ class RenderedHTML:
     filler: str = ""        # one page to add at FILLER_MARKER until the page count fits
 
 
-def qr_svg(data: str) -> Markup:
-    """A QR code as inline SVG, drawn in the text colour."""
+def colour_value(colour: Colour, variant: str) -> str:
+    """A palette colour as CSS: CMYK for the press, RGB otherwise."""
+    if variant == "press":
+        return f"device-cmyk({' '.join(f'{part:g}' for part in colour.cmyk)})"
+    return colour.rgb
+
+
+def palette_css(palette: dict[str, Colour], variant: str) -> str:
+    """The palette as custom properties (--ink, --brand, …) for the stylesheets."""
+    return ":root { " + " ".join(f"--{name}: {colour_value(colour, variant)};"
+                                 for name, colour in palette.items()) + " }"
+
+
+def qr_svg(data: str, fill: str) -> Markup:
+    """A QR code as inline SVG. SVG does not see CSS custom properties, so the
+    colour is given: a palette value, CMYK in press editions."""
     import qrcode
     from qrcode.image.svg import SvgPathImage
 
@@ -92,7 +106,8 @@ def qr_svg(data: str) -> Markup:
                          error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(data)
     svg = code.make_image().to_string(encoding="unicode")
-    return Markup(svg[svg.index("<svg"):])
+    svg = svg[svg.index("<svg"):].replace('fill="#000000"', f'fill="{fill}"')
+    return Markup(svg)
 
 
 class _SharedBytecode(BytecodeCache):
@@ -142,6 +157,7 @@ class Templates:
                 day=lambda value: i18n.format_day(value, lang),
                 partial_date=lambda value, code=code: i18n.format_partial_date(
                     value, i18n.language(code)),
+                isolated=lambda value: i18n.isolate(str(value), lang),
                 cite_short=lambda source: i18n.isolate(
                     f"{source.publisher}, {short_date(source)}", lang),
                 css_counters=css_counters,
@@ -175,6 +191,7 @@ class Templates:
             online_url=library.project.online_url.format(lang=edition.language,
                                                          leaflet=edition.leaflet),
             qr_svg=qr_svg,
+            colour=lambda name: colour_value(library.project.palette[name], edition.variant),
             panels=panels,
             filler_marker=FILLER_MARKER,
             font_stack_of=lambda code: Markup(font_stack(library, i18n.language(code))),

@@ -212,8 +212,9 @@ def check_pdf(path: Path, expect: dict) -> None:
     document = pdfium.PdfDocument(path)
     text = "".join(page.get_textpage().get_text_range() for page in document)
     document.close()
-    # Line breaks and French narrow no-break spaces are layout, not content.
-    flat = re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\ufffe", ""))
+    # Line breaks, hyphenation and French narrow no-break spaces are layout, not content.
+    text = re.sub(r"[\u2010\ufffe\x02]\r?\n", "", text).replace("\u202f", " ")
+    flat = re.sub(r"\s+", " ", text)
     for wanted in expect.get("contains", []):
         assert wanted in flat, f"{wanted!r} is not in the text of {path.name}:\n{flat}"
     for unwanted in expect.get("lacks", []):

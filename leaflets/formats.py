@@ -80,19 +80,26 @@ def saddle_stitch_order(pages: int, right_to_left: bool) -> list[tuple[int, int]
     return sides
 
 
+A4_LANDSCAPE = (841.89, 595.28)  # points
+
+
 def impose_saddle_stitch(pdf: bytes, right_to_left: bool) -> bytes:
-    """Two pages of the booklet side by side on each landscape sheet, in folding order."""
+    """Two pages of the booklet side by side, centred on A4 landscape sheets, in folding
+    order: printed duplex (flip on the short edge), folded and stapled, they read in order."""
     from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
     reader = PdfReader(BytesIO(pdf))
     width = float(reader.pages[0].mediabox.width)
     height = float(reader.pages[0].mediabox.height)
+    sheet_width, sheet_height = A4_LANDSCAPE
+    left_edge, bottom = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
     writer = PdfWriter()
     for left, right in saddle_stitch_order(len(reader.pages), right_to_left):
-        sheet = PageObject.create_blank_page(width=2 * width, height=height)
-        sheet.merge_transformed_page(reader.pages[left - 1], Transformation())
+        sheet = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
+        sheet.merge_transformed_page(reader.pages[left - 1],
+                                     Transformation().translate(tx=left_edge, ty=bottom))
         sheet.merge_transformed_page(reader.pages[right - 1],
-                                     Transformation().translate(tx=width))
+                                     Transformation().translate(tx=left_edge + width, ty=bottom))
         writer.add_page(sheet)
     writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
     output = BytesIO()

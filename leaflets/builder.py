@@ -32,6 +32,7 @@ from .templates import VARIANTS, Edition, RenderedHTML, Templates
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = "tool"   # the name of the input that stands for the code of this tool
+GENERIC = "generic"   # --clinic generic: the editions without a clinic
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Selection:
     leaflets: tuple[str, ...] = ()    # empty: every leaflet
     variants: tuple[str, ...] = ("screen",)
     format: str | None = None         # instead of each leaflet's own format
+    clinics: tuple[str, ...] = ()     # empty: the generic editions and every clinic's;
+                                      # "generic" names the generic editions
 
 
 @dataclass(frozen=True)
@@ -86,16 +89,21 @@ def select(library: Library, selection: Selection) -> list[Edition]:
                                (selection.leaflets, list(library.leaflets), "leaflet"),
                                (selection.variants, list(VARIANTS), "variant"),
                                ((selection.format,) if selection.format else (),
-                                list(FORMATS), "format")):
+                                list(FORMATS), "format"),
+                               (selection.clinics, [GENERIC, *library.clinics], "clinic")):
         unknown = [item for item in asked if item not in known]
         if unknown:
             raise UsageError(f"unknown {what} {', '.join(map(repr, unknown))}; "
                              f"expected one of: {', '.join(known)}")
     languages = selection.languages or tuple(library.languages)
     leaflets = selection.leaflets or tuple(library.leaflets)
+    clinics = [None if clinic == GENERIC else clinic
+               for clinic in selection.clinics or (GENERIC, *library.clinics)]
     return [Edition(leaflet, language, edition_format(library, leaflet, variant, selection.format),
-                    variant)
-            for leaflet in leaflets for language in languages for variant in selection.variants]
+                    variant, clinic)
+            for clinic in clinics for leaflet in leaflets for language in languages
+            for variant in selection.variants
+            if clinic is None or library.clinics[clinic].takes(leaflet, language)]
 
 
 def edition_format(library: Library, leaflet: str, variant: str, chosen: str | None = None) -> str:
@@ -180,13 +188,21 @@ def edition_files(paths: Paths, library: Library, edition: Edition,
         *templates,
         *(face.path for face in font_faces(library.project)),
         *([Path(library.project.print.output_profile)] if edition.variant == "press" else []),
+        *(clinic_files(library, edition.clinic) if edition.clinic else []),
     ]
+
+
+def clinic_files(library: Library, clinic_id: str) -> list[Path]:
+    clinic = library.clinics[clinic_id]
+    logo = [library.root / "assets" / clinic.clinic.logo] if clinic.clinic.logo else []
+    return [clinic.document.path, *logo]
 
 
 def output_path(library: Library, edition: Edition, imposed: bool = False) -> str:
     """Where an edition's PDF goes, relative to the output folder:
-    ``<lang>/<leaflet>[.<format>][.<variant>][.imposed].pdf``, where the format is
-    named only when the command line chose it and the variant unless it is screen."""
+    ``[clinics/<clinic>/]<lang>/<leaflet>[.<format>][.<variant>][.imposed].pdf``, where
+    the format is named only when the command line chose it, the variant unless it is
+    screen."""
     parts = [edition.leaflet]
     if edition.format != edition_format(library, edition.leaflet, edition.variant):
         parts.append(edition.format)
@@ -194,7 +210,8 @@ def output_path(library: Library, edition: Edition, imposed: bool = False) -> st
         parts.append(edition.variant)
     if imposed:
         parts.append("imposed")
-    return f"{edition.language}/{'.'.join(parts)}.pdf"
+    folder = f"clinics/{edition.clinic}/" if edition.clinic else ""
+    return f"{folder}{edition.language}/{'.'.join(parts)}.pdf"
 
 
 def edition_outputs(library: Library, edition: Edition) -> list[str]:
@@ -381,10 +398,13 @@ def _write(paths: Paths, outputs: Outputs, hashes: InputHashes, task: Task,
     inputs = hashes.of(edition_files(paths, library, edition, task.templates), [TOOL])
     leaflet = library.leaflets[edition.leaflet].leaflet
 
+    cover = library.blocks[leaflet.blocks[0]][edition.language].block
+
     def record(path: str, pdf: bytes, pages: int, layout: str) -> Record:
-        return Record(path, edition.leaflet, edition.language, edition.format,
-                      edition.variant, layout, leaflet.version, pages, len(pdf), sha256(pdf),
-                      approval(library, edition), inputs)
+        return Record(path, edition.leaflet, edition.language, edition.clinic, edition.format,
+                      edition.variant, layout, cover.title, language(edition.language).direction,
+                      leaflet.version, leaflet.review_by.isoformat(), pages, len(pdf),
+                      sha256(pdf), approval(library, edition), inputs)
 
     main_path, *imposed = edition_outputs(library, edition)
     main = record(main_path, rendered.pdf, rendered.pages, "pages")

@@ -62,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", metavar="NAME",
                         help="build every leaflet in this format instead of its own: "
                              "a4-leaflet, a5-booklet or tri-fold")
+    parser.add_argument("--clinic", type=_list, default=(), metavar="IDS",
+                        help="only these clinics' editions, comma-separated; 'generic' for the "
+                             "editions without a clinic (default: generic and every clinic)")
     parser.add_argument("--jobs", "-j", type=int, default=builder.Execution.jobs, metavar="N",
                         help="render N PDFs at a time in worker processes "
                              "(default: the number of cores, here %(default)s)")
@@ -99,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                           locales=arguments.locales)
     execution = builder.Execution(jobs=arguments.jobs, scheduler=arguments.scheduler)
     selection = builder.Selection(languages=arguments.lang, leaflets=arguments.leaflet,
-                                  variants=arguments.variant, format=arguments.format)
+                                  variants=arguments.variant, format=arguments.format,
+                                  clinics=arguments.clinic)
     try:
         if arguments.command == "check":
             return check(paths, selection, arguments.strict, arguments.today)

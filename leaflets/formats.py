@@ -9,6 +9,7 @@ from .errors import BuildError
 
 TRI_FOLD_PANELS = 6
 FRONT_PANEL, BACK_PANEL = 1, TRI_FOLD_PANELS
+BACK_PANEL_TYPES = ("contact", "sources")   # the back cover: who to call, and the sources
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,12 @@ def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, 
     if pages > TRI_FOLD_PANELS:
         excess = pages - TRI_FOLD_PANELS
         late = [block_id for block_id in block_ids
-                if block_types[block_id] != "sources" and anchors[block_id] >= BACK_PANEL]
+                if block_types[block_id] not in BACK_PANEL_TYPES and anchors[block_id] >= BACK_PANEL]
         raise BuildError(
             f"{edition}: the content needs {pages} panels and a tri-fold has "
             f"{TRI_FOLD_PANELS}: it overflows by {excess} panel{'s' if excess > 1 else ''}"
             + (f"; these blocks do not fit on the inside panels: {', '.join(late)}"
-               if late else "; the back panel (sources and document control) is too long")
+               if late else "; the back panel (contact, sources, document control) is too long")
             + ". Shorten the leaflet or choose another format (a4-leaflet, a5-booklet)")
     split = [block_id for block_id in block_ids
              if anchors.get(block_id) != anchors.get(f"end-{block_id}")]
@@ -54,7 +55,7 @@ def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, 
                          "split it into smaller blocks or choose another format")
     assignment = {}
     for block_id in block_ids:
-        if block_types[block_id] == "sources":
+        if block_types[block_id] in BACK_PANEL_TYPES:
             assignment[block_id] = BACK_PANEL
         else:
             assignment[block_id] = anchors[block_id]

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
 from babel.core import get_global, parse_locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton, get_day_names
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
@@ -129,6 +130,21 @@ def format_partial_date(value: date | str, lang: Language) -> str:
     if len(parts) == 2:
         return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=lang.locale)
     return str(parts[0])
+
+
+def format_days(days: list[str], lang: Language) -> str:
+    """Weekdays as a person writes them: "Monday–Friday", "Monday, Wednesday"."""
+    order = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    names = get_day_names("wide", locale=lang.locale)
+    indexes = sorted(order.index(day) for day in days)
+    if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return f"{names[indexes[0]]}–{names[indexes[-1]]}"
+    return format_list([names[index] for index in indexes], locale=lang.locale)
+
+
+def format_opening_hours(opens: str, closes: str, lang: Language) -> str:
+    start, end = (time.fromisoformat(value) for value in (opens, closes))
+    return format_interval(start, end, "Hm", locale=lang.locale)
 
 
 # --- typography ---------------------------------------------------------------------

@@ -192,11 +192,58 @@ class SourcesBlock(Block):
     cite: list[Identifier] = Field(min_length=1)
 
 
+class ContactBlock(Block):
+    """Who to call. A clinic edition shows the clinic's details; the generic edition
+    shows ``body``, e.g. space to write the care team's number in."""
+
+    type: Literal["contact"]
+    title: Text
+    body: Markdown
+    clinic_intro: Text          # above the clinic's details, e.g. "Your clinic:"
+
+
 BLOCK_TYPES: dict[str, type[Block]] = {
     model.model_fields["type"].annotation.__args__[0]: model
     for model in (CoverBlock, TextBlock, KeyFiguresBlock, CalloutBlock, ChecklistBlock,
-                  SourcesBlock)
+                  ContactBlock, SourcesBlock)
 }
+
+
+# --- clinics ------------------------------------------------------------------------
+
+Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS = typing.get_args(Weekday)
+
+
+class OpeningHours(Model):
+    days: list[Weekday] = Field(min_length=1)
+    opens: Time
+    closes: Time
+
+
+class Clinic(Model):
+    example: bool = False      # a fictional clinic, shipped to show how clinics work
+    name: Text
+    address: Text
+    phone: Text
+    email: Text | None = None
+    hours: list[OpeningHours] = Field(default_factory=list)
+    logo: Text | None = None   # a file under content/assets/
+    leaflets: list[Identifier] | None = None   # None: every leaflet
+    languages: list[Text] | None = None        # None: every language
+
+
+@dataclass(frozen=True)
+class ClinicFile:
+    id: str
+    clinic: Clinic
+    document: sources.Document
+
+    def takes(self, leaflet: str, language: str) -> bool:
+        clinic = self.clinic
+        return ((clinic.leaflets is None or leaflet in clinic.leaflets)
+                and (clinic.languages is None or language in clinic.languages))
 
 
 # --- the loaded library -------------------------------------------------------------
@@ -226,6 +273,7 @@ class Library:
     sources: dict[str, Source]
     leaflets: dict[str, LeafletFile]
     blocks: dict[str, dict[str, BlockFile]]
+    clinics: dict[str, ClinicFile]
 
     @property
     def languages(self) -> list[str]:
@@ -603,9 +651,58 @@ def load_library(root: Path) -> Library:
     if not leaflets and not problems:
         problems.append(Problem(Location(shown(root / "leaflets")),
                                 "no leaflets: expected at least one file leaflets/<id>.yaml"))
+    clinics = _load_clinics(root, project, leaflets, problems)
     if problems:
         raise ContentError(problems)
-    return Library(root, project, project_document, known_sources, leaflets, blocks)
+    return Library(root, project, project_document, known_sources, leaflets, blocks, clinics)
+
+
+def _load_clinics(root: Path, project: Project, leaflets: dict[str, LeafletFile],
+                  problems: list[Problem]) -> dict[str, ClinicFile]:
+    clinics = {}
+    for path in sorted((root / "clinics").glob("*.yaml")):
+        document = _load(path, problems)
+        if document.problems or not _check_identifier("clinic", path.stem,
+                                                      Location(shown(path)), problems):
+            continue
+        clinic = validate(document, Clinic, problems)
+        if clinic is None:
+            continue
+        for index, leaflet_id in enumerate(clinic.leaflets or ()):
+            if leaflet_id not in leaflets:
+                problems.append(document.problem(("leaflets", index), (
+                    f"unknown leaflet '{leaflet_id}'{_suggest(leaflet_id, list(leaflets))}; "
+                    f"expected one of: {', '.join(leaflets)}")))
+        for index, code in enumerate(clinic.languages or ()):
+            if code not in project.languages:
+                problems.append(document.problem(("languages", index), (
+                    f"language '{code}' is not one of the project's languages "
+                    f"({', '.join(project.languages)})")))
+        for index, hours in enumerate(clinic.hours):
+            if hours.closes <= hours.opens:
+                problems.append(document.problem(("hours", index, "closes"), (
+                    f"closing time {hours.closes} must come after opening time {hours.opens}")))
+        if clinic.logo is not None:
+            problem = asset_problem(root, clinic.logo)
+            if problem:
+                problems.append(document.problem(("logo",), problem))
+        clinics[path.stem] = ClinicFile(path.stem, clinic, document)
+    return clinics
+
+
+def asset_problem(root: Path, reference: str) -> str | None:
+    """Why a file reference in content is not usable, or None: only files inside
+    content/assets/ may be used, never a URL or a path that leaves that folder."""
+    assets = (root / "assets").resolve()
+    if "://" in reference or reference.startswith(("/", "data:")):
+        return (f"'{reference}' must be a path inside content/assets/ (no URL, no absolute "
+                "path)")
+    target = (assets / reference).resolve()   # follows symbolic links
+    if not target.is_relative_to(assets):
+        return f"'{reference}' leaves content/assets/; keep files inside that folder"
+    if not target.is_file():
+        return f"'{reference}' not found: expected a file content/assets/{reference}"
+    return None
 
 
 def _check_translations_agree(blocks: dict[str, dict[str, BlockFile]], source_language: str,

@@ -83,10 +83,14 @@ class Record:
     path: str
     leaflet: str
     language: str
+    clinic: str | None     # None for the generic edition
     format: str
     variant: str
     layout: str            # "pages", or "saddle-stitch" for imposed booklet sheets
+    title: str             # in the edition's language
+    direction: str         # "ltr" or "rtl"
     version: str
+    review_by: str
     pages: int
     bytes: int
     sha256: str

@@ -12,6 +12,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from . import i18n, markup
+from .formats import BACK_PANEL_TYPES
 from .model import Block, Colour, CoverBlock, Library, Source
 
 
@@ -27,10 +28,12 @@ class Edition:
     language: str
     format: str = "a4-leaflet"
     variant: str = "screen"
+    clinic: str | None = None   # None: the generic edition
 
     def __str__(self) -> str:
         extra = "" if self.variant == "screen" else f", {self.variant}"
-        return f"{self.leaflet} ({self.language}, {self.format}{extra})"
+        clinic = f" for {self.clinic}" if self.clinic else ""
+        return f"{self.leaflet} ({self.language}, {self.format}{extra}){clinic}"
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,9 @@ class Templates:
                 partial_date=lambda value, code=code: i18n.format_partial_date(
                     value, i18n.language(code)),
                 isolated=lambda value: i18n.isolate(str(value), lang),
+                weekdays=lambda days: i18n.format_days(days, lang),
+                hours=lambda opens, closes: i18n.isolate(
+                    i18n.format_opening_hours(opens, closes, lang), lang),
                 cite_short=lambda source: i18n.isolate(
                     f"{source.publisher}, {short_date(source)}", lang),
                 css_counters=css_counters,
@@ -193,6 +199,9 @@ class Templates:
             qr_svg=qr_svg,
             colour=lambda name: colour_value(library.project.palette[name], edition.variant),
             panels=panels,
+            back_panel_types=BACK_PANEL_TYPES,
+            clinic=library.clinics[edition.clinic].clinic if edition.clinic else None,
+            asset_url=lambda reference: (library.root / "assets" / reference).resolve().as_uri(),
             filler_marker=FILLER_MARKER,
             font_stack_of=lambda code: Markup(font_stack(library, i18n.language(code))),
             start_side="right" if lang.rtl else "left",

@@ -233,3 +233,35 @@ def check_pdf(path: Path, expect: dict) -> None:
         assert not [uri for uri in uris if uri.strip().lower().startswith("javascript")], uris
     for uri in expect.get("links", []):
         assert uri in uris, f"no link to {uri!r} in {path.name}; links: {uris}"
+
+
+if __name__ == "__main__":
+    # What the tool says now for some cases, to write or refresh their 'expect' block:
+    #   .venv/bin/python -m tests.test_corpus yaml-tab-indentation catalog-fuzzy-entry
+    import contextlib
+    import io
+    import os
+    import sys
+    import tempfile
+
+    for name in sys.argv[1:] or sorted(path.name for path in CORPUS.iterdir() if path.is_dir()):
+        case, here = load_case(CORPUS / name), os.getcwd()
+        with tempfile.TemporaryDirectory() as temporary:
+            work = Path(temporary)
+            shutil.copytree(CONTENT, work / "content", symlinks=True)
+            shutil.copytree(LOCALES, work / "locales", symlinks=True)
+            os.chdir(work)
+            try:
+                for change in case.get("changes", []):
+                    apply(change, work)
+                err = io.StringIO()
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+                    code = main([*case.get("args", DEFAULT_ARGS), "--jobs", "1", "--content",
+                                 "content", "--locales", "locales", "--output", "output"])
+            finally:
+                os.chdir(here)
+        print(f"# {name}: exit {code}")
+        errors = [dict(zip(("at", "message"), line.split(": ", 1)))
+                  for line in err.getvalue().splitlines() if LOCATED.match(line)]
+        print(yaml.safe_dump({"errors": errors}, allow_unicode=True, width=10_000,
+                             sort_keys=False) if errors else err.getvalue())

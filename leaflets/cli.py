@@ -12,6 +12,7 @@ from pathlib import Path
 from . import builder, report
 from . import status as translation_status
 from .errors import ContentError, LeafletError, UsageError
+from .catalogue import bundle, write_catalogues
 from .model import load_library
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -25,6 +26,7 @@ commands:
   status  translation status of every block: missing, stale (with what changed), draft,
           reviewed, approved; --mark-current records that translations are up to date
   watch   build, then rebuild what changed each time a file is saved (Ctrl-C to stop)
+  bundle  zip a clinic's PDFs, catalogue page and checksums: bundle --clinic ID
   test    run the test suite (python3 build.py test [pytest options])
 """
 
@@ -41,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "status", "watch"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "status", "watch", "bundle"],
                         help="what to do (default: build)")
     parser.add_argument("--content", type=Path, default=builder.Paths.content, metavar="DIR",
                         help="content folder: project.yaml, sources.yaml, leaflets/, blocks/ "
@@ -109,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             return check(paths, selection, arguments.strict, arguments.today)
         if arguments.command == "status":
             return status(paths, selection, arguments.strict, arguments.mark_current)
+        if arguments.command == "bundle":
+            return make_bundles(paths, arguments.clinic)
         if arguments.command == "watch":
             return watch(paths, selection, execution)
         return build(paths, selection, execution, arguments.release)
@@ -160,7 +164,10 @@ def build(paths: builder.Paths, selection: builder.Selection, execution: builder
     started = time.monotonic()
     with progress_display() as progress:
         result = builder.build(paths, selection, execution, progress, release=release)
+    catalogues = write_catalogues(paths.output, load_library(paths.content), paths.templates,
+                                  paths.locales)
     print(summary(result, time.monotonic() - started, paths.output))
+    print("catalogue: " + ", ".join(str(page) for page in catalogues))
     failed = [outcome.error for outcome in result.outcomes if outcome.error]
     for error in failed:
         print(f"failed: {error}", file=sys.stderr)
@@ -206,6 +213,15 @@ def summary(result: builder.Build, seconds: float, output: Path) -> str:
         lines.append(f"{kind:8}{len(records):>6}{pages:>7}{size / 1024:>8.0f} K")
     lines.append(f"output: {output}  time: {seconds:.1f} s")
     return "\n".join(lines)
+
+
+def make_bundles(paths: builder.Paths, clinics: tuple[str, ...]) -> int:
+    library = load_library(paths.content)
+    if not clinics:
+        raise UsageError(f"bundle needs --clinic ID; clinics: {', '.join(library.clinics)}")
+    for clinic in clinics:
+        print(f"bundle: {bundle(paths.output, clinic, library)}")
+    return EXIT_OK
 
 
 def watch(paths: builder.Paths, selection: builder.Selection,

@@ -42,6 +42,12 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Atomically write a file unless it already holds exactly ``data``."""
+    if not (path.is_file() and path.read_bytes() == data):
+        atomic_write(path, data)
+
+
 def remove_partial_files(output: Path) -> None:
     """Temporary files of a build that was killed before it could rename them."""
     if output.is_dir():

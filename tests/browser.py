@@ -1,0 +1,116 @@
+"""Open a local HTML file in a real headless Chromium, for tests of generated pages.
+
+Uses Debian's `chromium` package driven by Playwright, never a browser that Playwright
+downloads itself (`playwright install` cannot reach its CDN here). Set-up:
+
+    apt-get install -y --no-install-recommends chromium
+    pip install playwright==1.65.2
+
+Usage:
+
+    with open_page(output / "index.html") as opened:
+        opened.page.fill("#search", "immun")
+        assert opened.errors == []
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:  # imported lazily below, so that a missing Playwright skips, not errors
+    from playwright.sync_api import Page
+
+# The ELF binary first: /usr/bin/chromium is a shell wrapper that sources
+# /etc/chromium.d/* (Google API keys, --enable-remote-extensions, a /dev/shm check that
+# errors out when /dev/shm is mounted twice, as in containers). The wrapper works too;
+# it is only the fallback. CHROMIUM overrides both.
+CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+
+# Playwright already adds --headless, --no-sandbox and a throw-away --user-data-dir
+# (removed on close); they are repeated or listed here so the requirements of this
+# machine (root, no sandbox, no GPU, no network) stay readable in one place.
+ARGS = [
+    "--headless",
+    "--no-sandbox",                     # root cannot use Chromium's sandbox
+    "--disable-gpu",                    # no GPU; avoids GPU-process start-up and its errors
+    "--disable-dev-shm-usage",          # a small /dev/shm in containers crashes renderers
+    "--disable-background-networking",  # no calls home while the test runs
+    "--disable-component-update",       # no component downloads (they would hang or fail)
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# A page meant to open from the file system must not need the network: any such request
+# is refused at once (instead of waiting for a timeout) and reported as an error.
+NETWORK = re.compile(r"^(https?|wss?|ftp)://", re.IGNORECASE)
+
+# Playwright's default of 30 s per action turns a broken page into a slow suite.
+TIMEOUT_MS = 10_000
+
+
+@dataclass
+class OpenedPage:
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+
+def chromium_executable() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), *CANDIDATES):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@contextmanager
+def open_page(path: Path) -> Iterator[OpenedPage]:
+    """Load `path` over file:// in a fresh headless Chromium; closes it all on exit.
+
+    `errors` collects console errors (Chromium logs a missing stylesheet or image there
+    too), uncaught exceptions and refused network requests, so a test can end with
+    `assert opened.errors == []`. Skips the test when Chromium or Playwright is missing.
+    """
+    executable = chromium_executable()
+    if executable is None:
+        pytest.skip("no Chromium found (looked in " + ", ".join(CANDIDATES)
+                    + "): install it with `apt-get install chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright missing: install it with `pip install playwright==1.65.2`")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=ARGS,
+                                             timeout=30_000)
+        try:
+            context = browser.new_context()
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            opened = OpenedPage(page)
+
+            def refuse(route) -> None:
+                opened.errors.append(f"network request: {route.request.url}")
+                route.abort()
+
+            def console(message) -> None:
+                if message.type == "error":
+                    location = message.location
+                    opened.errors.append(f"console: {message.text} "
+                                         f"({location['url']}:{location['lineNumber']})")
+
+            context.route(NETWORK, refuse)
+            page.on("console", console)
+            page.on("pageerror", lambda error: opened.errors.append(f"page error: {error}"))
+
+            page.goto(Path(path).resolve().as_uri())
+            yield opened
+        finally:
+            # Closing the browser closes its contexts and pages and deletes the profile.
+            browser.close()

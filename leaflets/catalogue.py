@@ -48,7 +48,7 @@ def thumbnail(pdf: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _rows(records: list[Record]) -> list[Row]:
+def _rows(records: list[Record], languages: list[str]) -> list[Row]:
     rows: dict[tuple[str, str], Row] = {}
     # The screen edition in the leaflet's own format comes first and is the main file.
     ranked = sorted(records, key=lambda record: (record.variant != "screen",
@@ -59,7 +59,8 @@ def _rows(records: list[Record]) -> list[Row]:
             rows[key].others.append(record)
         else:
             rows[key] = Row(record)
-    return sorted(rows.values(), key=lambda row: (row.main.leaflet, row.main.language))
+    return sorted(rows.values(),
+                  key=lambda row: (row.main.leaflet, languages.index(row.main.language)))
 
 
 def write_catalogues(output: Path, library: Library, templates_dir: Path,
@@ -78,7 +79,7 @@ def write_catalogues(output: Path, library: Library, templates_dir: Path,
 
 def _write_catalogue(output: Path, folder: Path, records: list[Record], library: Library,
                      clinic_id: str | None, templates_dir: Path, locales_dir: Path) -> Path:
-    rows = _rows(records)
+    rows = _rows(records, library.languages)
     thumbnails = folder / "thumbnails"
     wanted = set()
     for row in rows:

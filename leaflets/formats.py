@@ -9,7 +9,7 @@ from .errors import BuildError
 
 TRI_FOLD_PANELS = 6
 FRONT_PANEL, BACK_PANEL = 1, TRI_FOLD_PANELS
-BACK_PANEL_TYPES = ("contact", "sources")   # the back cover: who to call, and the sources
+BACK_PANEL_TYPES = ("sources",)   # on the back cover, with the document control
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, 
             f"{edition}: the content needs {pages} panels and a tri-fold has "
             f"{TRI_FOLD_PANELS}: it overflows by {excess} panel{'s' if excess > 1 else ''}"
             + (f"; these blocks do not fit on the inside panels: {', '.join(late)}"
-               if late else "; the back panel (contact, sources, document control) is too long")
+               if late else "; the back panel (sources, document control) is too long")
             + ". Shorten the leaflet or choose another format (a4-leaflet, a5-booklet)")
     split = [block_id for block_id in block_ids
              if anchors.get(block_id) != anchors.get(f"end-{block_id}")]

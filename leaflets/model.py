@@ -651,13 +651,14 @@ def load_library(root: Path) -> Library:
     if not leaflets and not problems:
         problems.append(Problem(Location(shown(root / "leaflets")),
                                 "no leaflets: expected at least one file leaflets/<id>.yaml"))
-    clinics = _load_clinics(root, project, leaflets, problems)
+    leaflet_ids = sorted(path.stem for path in (root / "leaflets").glob("*.yaml"))
+    clinics = _load_clinics(root, project, leaflet_ids, problems)
     if problems:
         raise ContentError(problems)
     return Library(root, project, project_document, known_sources, leaflets, blocks, clinics)
 
 
-def _load_clinics(root: Path, project: Project, leaflets: dict[str, LeafletFile],
+def _load_clinics(root: Path, project: Project, leaflets: list[str],
                   problems: list[Problem]) -> dict[str, ClinicFile]:
     clinics = {}
     for path in sorted((root / "clinics").glob("*.yaml")):

@@ -29,9 +29,9 @@ if TYPE_CHECKING:  # imported lazily below, so that a missing Playwright skips, 
     from playwright.sync_api import Page
 
 # The ELF binary first: /usr/bin/chromium is a shell wrapper that sources
-# /etc/chromium.d/* (Google API keys, --enable-remote-extensions, a /dev/shm check that
-# errors out when /dev/shm is mounted twice, as in containers). The wrapper works too;
-# it is only the fallback. CHROMIUM overrides both.
+# /etc/chromium.d/* (Google API keys, --enable-remote-extensions, a /dev/shm test that
+# prints a shell error when findmnt lists /dev/shm twice, as in containers). The wrapper
+# works too; it is only the fallback. CHROMIUM overrides both.
 CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 
 # Playwright already adds --headless, --no-sandbox and a throw-away --user-data-dir
@@ -42,10 +42,14 @@ ARGS = [
     "--no-sandbox",                     # root cannot use Chromium's sandbox
     "--disable-gpu",                    # no GPU; avoids GPU-process start-up and its errors
     "--disable-dev-shm-usage",          # a small /dev/shm in containers crashes renderers
-    "--disable-background-networking",  # no calls home while the test runs
-    "--disable-component-update",       # no component downloads (they would hang or fail)
+    "--disable-background-networking",  # fewer calls home (not all: see the last flag)
+    "--disable-component-update",       # likewise not enough on its own
     "--disable-sync",
     "--no-first-run",
+    # Even with the flags above, Chromium 156 still asks update.googleapis.com and
+    # accounts.google.com at start-up. Failing every host name lookup inside the browser
+    # keeps that from leaving the machine (not even a DNS query); file:// is unaffected.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
 ]
 
 # A page meant to open from the file system must not need the network: any such request

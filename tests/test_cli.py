@@ -32,7 +32,7 @@ def test_check_on_shipped_content_passes_and_reports_readability(run):
     code, out, err = run("check", "--strict")
     assert code == 0, err
     assert "Kandel–Moles" in out and "Ateşman" in out and "n/s = not scored (ar" in out
-    assert "content is valid: 15 editions checked" in out
+    assert "content is valid: 30 editions checked" in out
 
 
 def test_yaml_error_fails_with_location_and_leaves_output_untouched(run, content, tmp_path):

@@ -20,8 +20,10 @@ from .test_model import edit
 
 
 def build(content: Path, output: Path, jobs: int = 2, **selection) -> builder.Build:
+    """Build the generic editions (clinic editions are tested in test_distribution)."""
     paths = builder.Paths(content=content, output=output)
-    return builder.build(paths, builder.Selection(**selection), builder.Execution(jobs=jobs))
+    return builder.build(paths, builder.Selection(clinics=("generic",), **selection),
+                         builder.Execution(jobs=jobs))
 
 
 def built(result: builder.Build) -> set[str]:
@@ -71,7 +73,7 @@ def test_template_dependencies_are_recorded_while_rendering(content, tmp_path):
     import shutil
     shutil.copytree(ROOT / "templates", templates)
     paths = builder.Paths(content=content, output=tmp_path / "out", templates=templates)
-    selection = builder.Selection(languages=("en",))
+    selection = builder.Selection(languages=("en",), clinics=("generic",))
     builder.build(paths, selection, builder.Execution(jobs=1))
     # Only the side-effects leaflet has a checklist block.
     checklist = templates / "blocks/checklist.html.j2"
@@ -93,7 +95,8 @@ def test_builds_are_byte_identical_whatever_the_number_of_workers(content, tmp_p
 def test_a_build_killed_with_sigkill_leaves_no_broken_file(content, tmp_path):
     output = tmp_path / "out"
     command = [sys.executable, "-c", "import sys; from leaflets.cli import main; "
-               f"sys.exit(main(['--content', {str(content)!r}, '--output', {str(output)!r}]))"]
+               f"sys.exit(main(['--content', {str(content)!r}, '--output', {str(output)!r}, "
+               "'--clinic', 'generic']))"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
@@ -129,7 +132,8 @@ def test_a_dask_cluster_gives_the_same_pdfs_as_the_local_pool(content, tmp_path)
                       host="127.0.0.1", dashboard_address=None) as cluster:
         paths = builder.Paths(content=content, output=distributed)
         result = builder.build(paths, builder.Selection(languages=("fr", "tr"),
-                                                        leaflets=("immunotherapy-basics",)),
+                                                        leaflets=("immunotherapy-basics",),
+                                                        clinics=("generic",)),
                                builder.Execution(scheduler=cluster.scheduler_address))
     assert len(built(result)) == 2
     assert files(local) == files(distributed)

@@ -50,7 +50,7 @@ def test_release_builds_approved_editions_and_refuses_the_others(run, content, t
     edit(content / "blocks/tolerance/fr.yaml", "title: ", "title: Modifié — ")
     output = tmp_path / "release"
     code, out, err = run("--release", "--content", str(content), "--output", str(output),
-                         "--lang", "fr,en")
+                         "--lang", "fr,en", "--clinic", "generic")
     assert code == 1
     assert "immunotherapy-side-effects (en, a4-leaflet): tolerance is stale" in err
     assert "immunotherapy-basics (fr, a4-leaflet): basics-cover is draft" in err

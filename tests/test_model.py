@@ -62,7 +62,7 @@ def test_every_problem_in_every_file_is_reported_at_once(content):
         "'arc-2020'?); add it to content/sources.yaml or use one of: asco-2018-news, arc-2020, "
         "patient-space-2023, second-opinion-blog-2017, curie-meta-analysis",
         "content/blocks/daily-life/fr.yaml:1:7: unknown block type the text 'txt' (did you mean "
-        "'text'?); expected one of: cover, text, key-figures, callout, checklist, sources",
+        "'text'?); expected one of: cover, text, key-figures, callout, checklist, contact, sources",
         "content/blocks/tolerance/fr.yaml:2:18: 'status' must be one of 'draft', 'reviewed', "
         "'approved'; found the text 'done'",
         "content/leaflets/immunotherapy-basics.yaml:9:5: unknown block 'two-situation' (did you "

@@ -1,0 +1,132 @@
+"""Clinic editions, catalogue pages and bundles (the browser test is test_catalogue_browser.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from .conftest import CONTENT
+from .test_model import edit
+
+
+@pytest.fixture(scope="module")
+def distributed(tmp_path_factory) -> Path:
+    from leaflets.cli import main
+
+    output = tmp_path_factory.mktemp("distribution")
+    assert main(["--output", str(output), "--leaflet", "immunotherapy-basics",
+                 "--variant", "screen,large-print"]) == 0
+    assert main(["bundle", "--output", str(output), "--clinic", "centre-du-val"]) == 0
+    return output
+
+
+def text(path: Path) -> str:
+    return "".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(path))
+
+
+def test_each_clinic_gets_its_editions_with_its_contact_details(distributed):
+    val = distributed / "clinics/centre-du-val"
+    assert sorted(str(path.relative_to(val)) for path in val.rglob("*.pdf")) == sorted(
+        f"{language}/immunotherapy-basics{variant}.pdf"
+        for language in ("de", "fr", "tr") for variant in ("", ".large-print"))
+    german = text(val / "de/immunotherapy-basics.pdf")
+    assert "Centre hospitalier du Val (exemple fictif)" in german
+    assert "Öffnungszeiten" in german and "Montag–Donnerstag" in german
+    assert "Diese Klinik ist ein erfundenes Beispiel" in german
+    # The generic edition has space to write a number in, and no clinic.
+    generic = text(distributed / "de/immunotherapy-basics.pdf")
+    assert "Schreiben Sie sie hier auf" in generic and "Centre hospitalier" not in generic
+    # A clinic that does not take a language gets no edition in it.
+    assert not (distributed / "clinics/clinique-des-tilleuls/de").exists()
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.images, self.titles = [], [], []
+        self._title = None
+
+    def handle_starttag(self, tag, attributes):
+        attributes = dict(attributes)
+        if tag == "a" and "href" in attributes:
+            self.links.append(attributes["href"])
+        if tag == "img":
+            self.images.append((attributes["src"], attributes.get("alt")))
+        if tag == "h2" and "lang" in attributes:
+            self._title = attributes
+
+    def handle_data(self, data):
+        if self._title is not None:
+            self.titles.append((self._title["lang"], self._title["dir"], data.strip()))
+            self._title = None
+
+
+@pytest.mark.parametrize("page", ["index.html", "clinics/clinique-des-tilleuls/index.html"])
+def test_catalogue_links_and_thumbnails_point_at_existing_files(distributed, page):
+    path = distributed / page
+    parser = Links()
+    parser.feed(path.read_text())
+    assert parser.links and parser.images
+    for link in parser.links:
+        assert (path.parent / link).is_file(), link
+        assert link.endswith(".pdf") and not link.startswith(("/", "http", "file:"))
+    for source, alt in parser.images:
+        assert (path.parent / source).is_file() and alt
+    assert ("ar", "rtl", "ما هو العلاج المناعي؟") in parser.titles
+    assert ("fr", "ltr", "L’immunothérapie, qu’est-ce que c’est ?") in [
+        (lang, direction, title.replace("\u202f", " ")) for lang, direction, title in parser.titles]
+
+
+def test_catalogue_rows_carry_version_review_date_status_pages_size_and_checksum(distributed):
+    page = (distributed / "index.html").read_text()
+    manifest_sha = hashlib.sha256((distributed / "fr/immunotherapy-basics.pdf").read_bytes())
+    assert manifest_sha.hexdigest() in page
+    for expected in ("Version", "À réviser avant le", "2029-11-01", "Brouillon", "Pages",
+                     "Gros caractères", "Ko)"):
+        assert expected in page
+
+
+def test_a_bundle_holds_the_clinic_pdfs_page_thumbnails_and_valid_checksums(distributed):
+    archive = zipfile.ZipFile(distributed / "bundles/centre-du-val.zip")
+    names = archive.namelist()
+    assert "centre-du-val/index.html" in names and "centre-du-val/SHA256SUMS" in names
+    assert "centre-du-val/fr/immunotherapy-basics.pdf" in names
+    assert any(re.match(r"centre-du-val/thumbnails/[0-9a-f]{16}\.png$", name) for name in names)
+    sums = archive.read("centre-du-val/SHA256SUMS").decode().splitlines()
+    assert len(sums) == len(names) - 1
+    for line in sums:
+        digest, name = line.split("  ")
+        assert hashlib.sha256(archive.read(f"centre-du-val/{name}")).hexdigest() == digest
+
+
+def test_bundle_of_an_unknown_clinic_is_a_usage_error(run, distributed):
+    code, _, err = run("bundle", "--output", str(distributed), "--clinic", "nowhere")
+    assert code == 2
+    assert "unknown clinic 'nowhere'; expected one of: centre-du-val, clinique-des-tilleuls" in err
+
+
+def test_clinic_errors_are_located(content):
+    from leaflets.errors import ContentError
+    from leaflets.model import load_library
+
+    edit(content / "clinics/centre-du-val.yaml", "leaflets: [immunotherapy-basics,",
+         "leaflets: [immunotherapy-basic,")
+    edit(content / "clinics/centre-du-val.yaml", 'closes: "16:00"', 'closes: "07:00"')
+    edit(content / "clinics/clinique-des-tilleuls.yaml", "phone:", "logo: ../../secret.png\nphone:")
+    with pytest.raises(ContentError) as raised:
+        load_library(content)
+    messages = [str(problem).split("content/", 1)[1] for problem in raised.value.problems]
+    assert messages == [
+        "clinics/centre-du-val.yaml:10:43: closing time 07:00 must come after opening time 08:00",
+        "clinics/centre-du-val.yaml:11:12: unknown leaflet 'immunotherapy-basic' (did you mean "
+        "'immunotherapy-basics'?); expected one of: immunotherapy-basics, "
+        "immunotherapy-response, immunotherapy-side-effects",
+        "clinics/clinique-des-tilleuls.yaml:7:7: '../../secret.png' leaves content/assets/; "
+        "keep files inside that folder",
+    ]

@@ -23,7 +23,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 from .errors import BuildError, ContentError, Location, Problem, UsageError, shown
 from .glyphs import missing_glyphs
-from .i18n import CATALOG, language, load_catalog
+from .i18n import CATALOG, language, load_catalog, typography
 from .model import Library, load_library
 from .outputs import InputHashes, Outputs, Record, remove_partial_files, sha256
 from .formats import FORMATS, LARGE_PRINT_FORMAT, impose_saddle_stitch, panel_assignment
@@ -401,8 +401,9 @@ def _write(paths: Paths, outputs: Outputs, hashes: InputHashes, task: Task,
     cover = library.blocks[leaflet.blocks[0]][edition.language].block
 
     def record(path: str, pdf: bytes, pages: int, layout: str) -> Record:
+        lang = language(edition.language)
         return Record(path, edition.leaflet, edition.language, edition.clinic, edition.format,
-                      edition.variant, layout, cover.title, language(edition.language).direction,
+                      edition.variant, layout, typography(cover.title, lang), lang.direction,
                       leaflet.version, leaflet.review_by.isoformat(), pages, len(pdf),
                       sha256(pdf), approval(library, edition), inputs)
 

@@ -130,3 +130,47 @@ def test_clinic_errors_are_located(content):
         "clinics/clinique-des-tilleuls.yaml:7:7: '../../secret.png' leaves content/assets/; "
         "keep files inside that folder",
     ]
+
+
+# --- the catalogue in a real browser ------------------------------------------------
+
+def visible_titles(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "li.leaflet:not([hidden]) h2", "elements => elements.map(e => e.textContent.trim())")
+
+
+@pytest.mark.parametrize("catalogue", ["index.html", "clinics/clinique-des-tilleuls/index.html"])
+def test_catalogue_in_a_browser_filters_searches_and_links(distributed, catalogue):
+    from .browser import open_page
+
+    path = distributed / catalogue
+    with open_page(path) as opened:
+        page = opened.page
+        everything = visible_titles(page)
+        assert len(everything) == (5 if catalogue == "index.html" else 3)
+        assert page.get_attribute("html", "lang") == "fr"
+        # Every control has a label, every image a text alternative.
+        for control in ("search", "language"):
+            assert page.locator(f"label[for={control}]").count() == 1
+        assert page.eval_on_selector_all("img", "images => images.every(i => i.alt)")
+
+        # Keyboard: the search box comes first, then the language list.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "search"
+        page.keyboard.type("immunotherapy")
+        assert visible_titles(page) == ["What is immunotherapy?"]
+        assert "1" in page.text_content("#count")
+        page.fill("#search", "IMMUNOTHERAPIE")   # case and accents do not matter
+        assert visible_titles(page) == ["L’immunothérapie, qu’est-ce que c’est\u202f?"]
+        page.fill("#search", "")
+
+        page.select_option("#language", "ar")
+        arabic = page.locator("li.leaflet:not([hidden]) h2")
+        assert arabic.count() == 1
+        assert arabic.evaluate("h => getComputedStyle(h).direction") == "rtl"
+        page.fill("#search", "nothing like this")
+        assert page.is_visible("#none")
+
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        assert hrefs and all((path.parent / href).is_file() for href in hrefs)
+        assert opened.errors == []

@@ -473,8 +473,8 @@ def _load_block(path: Path, problems: list[Problem]) -> BlockFile | None:
             validate(document, Model, problems)  # reports what was found instead of a mapping
         return None
     kind = data["type"]
-    if kind not in BLOCK_TYPES:
-        suggestion = _suggest(str(kind), list(BLOCK_TYPES))
+    if not isinstance(kind, str) or kind not in BLOCK_TYPES:
+        suggestion = _suggest(str(kind), list(BLOCK_TYPES)) if isinstance(kind, str) else ""
         problems.append(document.problem(
             ("type",), f"unknown block type {describe(kind)}{suggestion}; expected one of: "
                        f"{', '.join(BLOCK_TYPES)}"))
@@ -485,8 +485,14 @@ def _load_block(path: Path, problems: list[Problem]) -> BlockFile | None:
     return BlockFile(path.parent.name, path.stem, block, document)
 
 
-def _check_block(block_file: BlockFile, project: Project, known_sources: dict[str, Source],
+def _unknown_source(source_id: str, source_ids: list[str]) -> str:
+    return (f"unknown source '{source_id}'{_suggest(source_id, source_ids)}; add it to "
+            f"content/sources.yaml or use one of: {', '.join(source_ids)}")
+
+
+def _check_block(block_file: BlockFile, project: Project, source_ids: list[str] | None,
                  problems: list[Problem]) -> None:
+    """``source_ids``: the ids in sources.yaml, None when that file could not be read."""
     block, document = block_file.block, block_file.document
     is_source = block_file.language == project.source_language
     if is_source and block.translation is not None:
@@ -513,19 +519,14 @@ def _check_block(block_file: BlockFile, project: Project, known_sources: dict[st
                 problems.append(document.problem(
                     ("figures", index, "value"),
                     f"a percentage is written as a fraction (0.25 for 25 %); found {figure.value}"))
-            if figure.source not in known_sources:
+            if source_ids is not None and figure.source not in source_ids:
                 problems.append(document.problem(
-                    ("figures", index, "source"),
-                    f"unknown source '{figure.source}'{_suggest(figure.source, list(known_sources))}"
-                    "; add it to content/sources.yaml or use one of: "
-                    f"{', '.join(known_sources)}"))
+                    ("figures", index, "source"), _unknown_source(figure.source, source_ids)))
     if isinstance(block, SourcesBlock):
         for index, source_id in enumerate(block.cite):
-            if source_id not in known_sources:
-                problems.append(document.problem(
-                    ("cite", index),
-                    f"unknown source '{source_id}'{_suggest(source_id, list(known_sources))}; "
-                    f"add it to content/sources.yaml or use one of: {', '.join(known_sources)}"))
+            if source_ids is not None and source_id not in source_ids:
+                problems.append(document.problem(("cite", index),
+                                                 _unknown_source(source_id, source_ids)))
 
 
 def _check_leaflet(leaflet_file: LeafletFile, blocks: dict[str, dict[str, BlockFile]],
@@ -536,16 +537,25 @@ def _check_leaflet(leaflet_file: LeafletFile, blocks: dict[str, dict[str, BlockF
         problems.append(document.problem(
             ("review_by",), f"'review_by' ({leaflet.review_by}) must come after 'published' "
                             f"({leaflet.published})"))
-    latest = leaflet.published.replace(year=leaflet.published.year + MAX_REVIEW_YEARS)
+    latest = add_years(leaflet.published, MAX_REVIEW_YEARS)
     if leaflet.review_by > latest:
         problems.append(document.problem(
             ("review_by",), f"'review_by' must be at most {MAX_REVIEW_YEARS} years after "
                             f"'published', so no later than {latest}; found {leaflet.review_by}"))
+    first_listed: dict[str, int] = {}
     for index, block_id in enumerate(leaflet.blocks):
+        if block_id in first_listed:
+            line = document.where(("blocks", first_listed[block_id])).line
+            problems.append(document.problem(
+                ("blocks", index), f"block '{block_id}' is listed twice (first on line {line}); "
+                                   "list each block once"))
+            continue
+        first_listed[block_id] = index
         if block_id not in block_files:
+            valid = sorted(name for name in block_files if re.match(IDENTIFIER, name))
             problems.append(document.problem(
                 ("blocks", index), f"unknown block '{block_id}'"
-                                   f"{_suggest(block_id, sorted(block_files))}; expected a folder "
+                                   f"{_suggest(block_id, valid)}; expected a folder "
                                    f"content/blocks/{block_id}/ with one file per language"))
         elif project.source_language not in block_files[block_id]:
             problems.append(document.problem(
@@ -569,77 +579,125 @@ def _check_leaflet(leaflet_file: LeafletFile, blocks: dict[str, dict[str, BlockF
                            f"'{first}' is a '{source_block.block.type}' block"))
 
 
+def add_years(day: date, years: int) -> date:
+    """The same day some years later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _sources_blocks(blocks: dict[str, dict[str, BlockFile]], project: Project) -> set[str]:
     return {block_id for block_id, translations in blocks.items()
             if isinstance(getattr(translations.get(project.source_language), "block", None),
                           SourcesBlock)}
 
 
+def _links_leaving(root: Path, problems: list[Problem]) -> set[Path]:
+    """Symbolic links that point outside the content folder: refused, never read."""
+    top = root.resolve()
+    refused = set()
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() and not path.resolve().is_relative_to(top):
+            kind = "folder" if path.is_dir() else "file"
+            problems.append(Problem(Location(shown(path)), (
+                f"this {kind} is a symbolic link to a place outside the content folder; content "
+                f"must be inside content/: copy the {kind} here instead of linking to it")))
+            refused.add(path)
+    return refused
+
+
+def _yaml_files(folder: Path, what: str, refused: set[Path],
+                problems: list[Problem]) -> list[Path]:
+    """The .yaml files of a content folder; anything else there is reported."""
+    files = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path in refused or path.name.startswith("."):
+            continue
+        if path.suffix != ".yaml" or not path.is_file():
+            hint = (f": rename it to {path.stem}.yaml" if path.suffix in (".yml", ".YAML")
+                    else "")
+            problems.append(Problem(Location(shown(path)), f"unexpected file; {what}{hint}"))
+            continue
+        files.append(path)
+    return files
+
+
+def _load_sources(root: Path, problems: list[Problem]) -> tuple[dict[str, Source],
+                                                                list[str] | None]:
+    """The valid sources, and every source id given (None if the file could not be read,
+    so that references to sources are not reported a second time)."""
+    known: dict[str, Source] = {}
+    document = _load(root / "sources.yaml", problems)
+    if document.problems or not isinstance(document.data, dict):
+        if not document.problems:
+            validate(document, Model, problems)
+        return known, None
+    for source_id in document.data:
+        where = document.where((source_id,), key=True)
+        if _check_identifier("source", source_id, where, problems):
+            source = validate(document, Source, problems, (source_id,))
+            if source is not None and _known_locale(source.language):
+                known[source_id] = source
+            elif source is not None:
+                problems.append(document.problem(
+                    (source_id, "language"), f"unknown language '{source.language}': "
+                                             "Babel has no locale data for it"))
+    return known, list(document.data)
+
+
 def load_library(root: Path) -> Library:
     """Load and validate a whole content folder; raise ``ContentError`` listing every problem."""
     problems: list[Problem] = []
+    refused = _links_leaving(root, problems)
     project_path = root / "project.yaml"
-    if not project_path.is_file():
-        raise ContentError([Problem(Location(shown(project_path)), "missing project settings: expected "
-                                    "a file project.yaml in the content folder")])
+    if not project_path.is_file() or project_path in refused:
+        problems.append(Problem(Location(shown(project_path)), "missing project settings: "
+                                "expected a file project.yaml in the content folder"))
+        raise ContentError(problems)
     project_document = _load(project_path, problems)
     project = validate(project_document, Project, problems) if not problems else None
-    if project is None:
-        raise ContentError(problems)
-    _check_languages(project, project_document, problems)
+    if project is not None:
+        _check_languages(project, project_document, problems)
+    if project is None or problems:
+        raise ContentError(problems)   # every other file is read against these settings
 
-    known_sources: dict[str, Source] = {}
-    sources_document = _load(root / "sources.yaml", problems)
-    if not sources_document.problems:
-        if not isinstance(sources_document.data, dict):
-            validate(sources_document, Model, problems)
-        else:
-            for source_id in sources_document.data:
-                where = sources_document.where((source_id,), key=True)
-                if _check_identifier("source", source_id, where, problems):
-                    source = validate(sources_document, Source, problems, (source_id,))
-                    if source is not None and _known_locale(source.language):
-                        known_sources[source_id] = source
-                    elif source is not None:
-                        problems.append(sources_document.problem(
-                            (source_id, "language"), f"unknown language '{source.language}': "
-                                                     "Babel has no locale data for it"))
+    known_sources, source_ids = _load_sources(root, problems)
 
     blocks: dict[str, dict[str, BlockFile]] = {}
-    block_dirs = {path.name for path in (root / "blocks").iterdir() if path.is_dir()} \
-        if (root / "blocks").is_dir() else set()
+    block_dirs = sorted(path for path in (root / "blocks").iterdir()
+                        if path.is_dir() and path not in refused) \
+        if (root / "blocks").is_dir() else []
     block_files: dict[str, set[str]] = {}  # every block file present, valid or not
     troubled_sources: set[str] = set()
-    for block_dir in sorted(block_dirs):
-        directory = root / "blocks" / block_dir
-        block_files[block_dir] = {path.stem for path in directory.glob("*.yaml")}
-        if not _check_identifier("block", block_dir, Location(shown(directory)), problems):
+    for directory in block_dirs:
+        block_files[directory.name] = {path.stem for path in directory.glob("*.yaml")}
+        if not _check_identifier("block", directory.name, Location(shown(directory)), problems):
             continue
-        for path in sorted(directory.iterdir()):
-            if path.suffix != ".yaml":
-                problems.append(Problem(Location(shown(path)), "unexpected file; a block folder holds "
-                                                        "one <language>.yaml file per language"))
-                continue
+        for path in _yaml_files(directory, "a block folder holds one <language>.yaml file per "
+                                "language", refused, problems):
             if path.stem not in project.languages:
                 problems.append(Problem(
                     Location(shown(path)), f"language '{path.stem}' is not one of the project's "
-                                    f"languages ({', '.join(project.languages)}); add it to "
-                                    "content/project.yaml or rename the file"))
+                                           f"languages ({', '.join(project.languages)}); add it to "
+                                           "content/project.yaml or rename the file"))
                 continue
             block_file = _load_block(path, problems)
             if block_file is not None:
                 before = len(problems)
-                _check_block(block_file, project, known_sources, problems)
+                _check_block(block_file, project, source_ids, problems)
                 if len(problems) > before and path.stem == project.source_language:
-                    troubled_sources.add(block_dir)
-                blocks.setdefault(block_dir, {})[path.stem] = block_file
+                    troubled_sources.add(directory.name)
+                blocks.setdefault(directory.name, {})[path.stem] = block_file
     # A faulty source is reported once, not again as a difference in every translation.
     _check_translations_agree({block_id: translations for block_id, translations in blocks.items()
                                if block_id not in troubled_sources},
                               project.source_language, problems)
 
     leaflets: dict[str, LeafletFile] = {}
-    for path in sorted((root / "leaflets").glob("*.yaml")):
+    leaflet_paths = _yaml_files(root / "leaflets", "the leaflets folder holds one <id>.yaml "
+                                "file per leaflet", refused, problems)
+    for path in leaflet_paths:
         document = _load(path, problems)
         if document.problems or not _check_identifier("leaflet", path.stem,
                                                       Location(shown(path)), problems):
@@ -648,20 +706,21 @@ def load_library(root: Path) -> Library:
         if leaflet is not None:
             leaflets[path.stem] = LeafletFile(path.stem, leaflet, document)
             _check_leaflet(leaflets[path.stem], blocks, block_files, project, problems)
-    if not leaflets and not problems:
+    if not leaflet_paths:
         problems.append(Problem(Location(shown(root / "leaflets")),
                                 "no leaflets: expected at least one file leaflets/<id>.yaml"))
-    leaflet_ids = sorted(path.stem for path in (root / "leaflets").glob("*.yaml"))
-    clinics = _load_clinics(root, project, leaflet_ids, problems)
+    clinics = _load_clinics(root, project, [path.stem for path in leaflet_paths], refused,
+                            problems)
     if problems:
         raise ContentError(problems)
     return Library(root, project, project_document, known_sources, leaflets, blocks, clinics)
 
 
-def _load_clinics(root: Path, project: Project, leaflets: list[str],
+def _load_clinics(root: Path, project: Project, leaflets: list[str], refused: set[Path],
                   problems: list[Problem]) -> dict[str, ClinicFile]:
     clinics = {}
-    for path in sorted((root / "clinics").glob("*.yaml")):
+    for path in _yaml_files(root / "clinics", "the clinics folder holds one <id>.yaml file "
+                            "per clinic", refused, problems):
         document = _load(path, problems)
         if document.problems or not _check_identifier("clinic", path.stem,
                                                       Location(shown(path)), problems):
@@ -670,7 +729,7 @@ def _load_clinics(root: Path, project: Project, leaflets: list[str],
         if clinic is None:
             continue
         for index, leaflet_id in enumerate(clinic.leaflets or ()):
-            if leaflet_id not in leaflets:
+            if leaflets and leaflet_id not in leaflets:
                 problems.append(document.problem(("leaflets", index), (
                     f"unknown leaflet '{leaflet_id}'{_suggest(leaflet_id, list(leaflets))}; "
                     f"expected one of: {', '.join(leaflets)}")))

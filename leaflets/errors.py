@@ -36,8 +36,9 @@ class Problem:
 
 def shown(path: Path) -> Path:
     """A path as an author finds it: relative to the working directory where possible."""
+    # absolute(), not resolve(): a symbolic link is shown where it is, not where it points.
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
+        return path.absolute().relative_to(Path.cwd().absolute())
     except ValueError:
         return path
 

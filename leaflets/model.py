@@ -9,6 +9,7 @@ sees the whole list at once and nothing is written before the content is valid.
 from __future__ import annotations
 
 import difflib
+import math
 import hashlib
 import json
 import re
@@ -22,7 +23,8 @@ from typing import Annotated, Any, Literal, Union
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from . import sources
+from . import markup, sources
+from .files import asset_problem
 from .i18n import language
 from .errors import ContentError, Location, Problem, shown
 
@@ -351,6 +353,17 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _quote_hint(error: dict) -> str:
+    """Quotes make a number or a date text, and their absence the reverse."""
+    value = error.get("input")
+    if isinstance(value, (int, float, date)) and (
+            error["type"] == "string_type" or "constrained-str" in error.get("union", ())):
+        return "; put quotes around it"
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?|\d{4}-\d{2}-\d{2}", value.strip()):
+        return "; remove the quotes around it"
+    return ""
+
+
 def _explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
     """Turn one pydantic error into (location path, message, points at the key)."""
     loc = tuple(error["loc"])
@@ -383,10 +396,11 @@ def _explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str, bool]:
         else:
             wanted = "a date as YYYY, YYYY-MM or YYYY-MM-DD"
         return loc, f"'{name}' must be {wanted}; found {found}", False
+    if "union" in error:
+        wanted = " or ".join(dict.fromkeys(_UNION_EXPECTATIONS[tag] for tag in error["union"]))
+        return loc, f"'{name}' must be {wanted}, found {found}{_quote_hint(error)}", False
     if kind in _EXPECTED:
-        hint = "; put quotes around it" if kind == "string_type" and isinstance(
-            error.get("input"), (int, float, date)) else ""
-        return loc, f"'{name}' must be {_EXPECTED[kind]}, found {found}{hint}", False
+        return loc, f"'{name}' must be {_EXPECTED[kind]}, found {found}{_quote_hint(error)}", False
     return loc, f"'{name}': {error['msg']}; found {found}", False
 
 
@@ -403,10 +417,38 @@ def validate(document: sources.Document, model: type[BaseModel],
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        for detail in error.errors():
+        for detail in _merge_union_errors(error.errors(), data):
             loc, message, at_key = _explain(detail, model)
             problems.append(document.problem((*prefix, *loc), message, key=at_key))
         return None
+
+
+# What each alternative of a union (``int | float``, ``date | PartialDate``) asks for.
+_UNION_EXPECTATIONS = {"int": "a number", "float": "a number", "date": "a date (YYYY-MM-DD)",
+                       "constrained-str": 'text ("YYYY" or "YYYY-MM")'}
+
+
+def _merge_union_errors(errors: list[dict], data: Any) -> list[dict]:
+    """Pydantic reports one error per alternative of a union, under the alternative's
+    name ('int', 'float'…); an author wrote one value and should read one message."""
+    merged: dict[tuple, dict] = {}
+    for error in errors:
+        loc, node = [], data
+        for step in error["loc"]:
+            inside = (isinstance(node, dict) and step in node) or (
+                isinstance(node, list) and isinstance(step, int) and step < len(node))
+            if not inside and step in _UNION_EXPECTATIONS:
+                error = {**error, "union": [step]}
+                break
+            loc.append(step)
+            node = node[step] if inside else None
+        error["loc"] = tuple(loc)
+        if error["loc"] in merged and "union" in error:
+            earlier = merged[error["loc"]]
+            earlier["union"] = [*earlier.get("union", []), *error["union"]]
+        else:
+            merged[error["loc"]] = error
+    return list(merged.values())
 
 
 # --- loading the library ------------------------------------------------------------
@@ -515,7 +557,12 @@ def _check_block(block_file: BlockFile, project: Project, source_ids: list[str] 
                          "add 'by: <name>' and 'on: YYYY-MM-DD' under 'review'"))
     if isinstance(block, KeyFiguresBlock):
         for index, figure in enumerate(block.figures):
-            if figure.style == "percent" and not 0 <= figure.value <= 1:
+            if not math.isfinite(figure.value):
+                problems.append(document.problem(
+                    ("figures", index, "value"),
+                    f"'value' must be a finite number, found "
+                    f"{document.written.get(('figures', index, 'value'), figure.value)}"))
+            elif figure.style == "percent" and not 0 <= figure.value <= 1:
                 problems.append(document.problem(
                     ("figures", index, "value"),
                     f"a percentage is written as a fraction (0.25 for 25 %); found {figure.value}"))
@@ -686,6 +733,7 @@ def load_library(root: Path) -> Library:
             if block_file is not None:
                 before = len(problems)
                 _check_block(block_file, project, source_ids, problems)
+                problems.extend(markup.image_problems(block_file, root))
                 if len(problems) > before and path.stem == project.source_language:
                     troubled_sources.add(directory.name)
                 blocks.setdefault(directory.name, {})[path.stem] = block_file
@@ -743,26 +791,13 @@ def _load_clinics(root: Path, project: Project, leaflets: list[str], refused: se
                 problems.append(document.problem(("hours", index, "closes"), (
                     f"closing time {hours.closes} must come after opening time {hours.opens}")))
         if clinic.logo is not None:
-            problem = asset_problem(root, clinic.logo)
+            problem = asset_problem(root, clinic.logo, "logo")
             if problem:
                 problems.append(document.problem(("logo",), problem))
         clinics[path.stem] = ClinicFile(path.stem, clinic, document)
     return clinics
 
 
-def asset_problem(root: Path, reference: str) -> str | None:
-    """Why a file reference in content is not usable, or None: only files inside
-    content/assets/ may be used, never a URL or a path that leaves that folder."""
-    assets = (root / "assets").resolve()
-    if "://" in reference or reference.startswith(("/", "data:")):
-        return (f"'{reference}' must be a path inside content/assets/ (no URL, no absolute "
-                "path)")
-    target = (assets / reference).resolve()   # follows symbolic links
-    if not target.is_relative_to(assets):
-        return f"'{reference}' leaves content/assets/; keep files inside that folder"
-    if not target.is_file():
-        return f"'{reference}' not found: expected a file content/assets/{reference}"
-    return None
 
 
 def _check_translations_agree(blocks: dict[str, dict[str, BlockFile]], source_language: str,

@@ -36,6 +36,7 @@ class Document:
     data: Any = None
     values: dict[KeyPath, Location] = field(default_factory=dict)
     keys: dict[KeyPath, Location] = field(default_factory=dict)
+    written: dict[KeyPath, str] = field(default_factory=dict)   # each scalar as written
     problems: list[Problem] = field(default_factory=list)
 
     def where(self, key_path: KeyPath, *, key: bool = False) -> Location:
@@ -91,10 +92,7 @@ def parse(raw: bytes, path: Path) -> Document:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        what = error.problem or "invalid YAML"
-        context = f" ({error.context})" if error.context else ""
-        doc.problems.append(Problem(_location(doc.path, mark), f"YAML syntax error: {what}{context}"))
+        doc.problems.append(_syntax_problem(doc.path, error))
         return doc
     except yaml.YAMLError as error:
         doc.problems.append(Problem(Location(doc.path), f"YAML error: {error}"))
@@ -107,6 +105,28 @@ def parse(raw: bytes, path: Path) -> Document:
     if root is not None:
         doc.data = _Builder(doc).build(root, (), 0)
     return doc
+
+
+def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+    """PyYAML's message, placed where the author can fix it, with the usual fix."""
+    what = error.problem or "invalid YAML"
+    if error.context == "while scanning a quoted scalar" and "end of stream" in what:
+        return Problem(_location(path, error.context_mark), "YAML syntax error: the quoted text "
+                       "starting here has no closing quote (found the end of the file)")
+    context = f" ({error.context})" if error.context else ""
+    hint = ("; to write ': ' inside a text, put the whole text in quotes"
+            if what == "mapping values are not allowed here" and _colon_in_value(error.problem_mark)
+            else "")
+    return Problem(_location(path, error.problem_mark or error.context_mark),
+                   f"YAML syntax error: {what}{context}{hint}")
+
+
+def _colon_in_value(mark: yaml.Mark | None) -> bool:
+    """Whether the ':' at ``mark`` follows a 'key:' on the same line (a colon in a text)."""
+    if mark is None or mark.buffer is None:
+        return False
+    line_start = mark.buffer.rfind("\n", 0, mark.pointer) + 1
+    return ": " in mark.buffer[line_start:mark.pointer]
 
 
 class _Builder:
@@ -141,6 +161,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*key_path, index), depth + 1)
                     for index, item in enumerate(node.value)]
+        self.doc.written[key_path] = node.value
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, key_path: KeyPath, depth: int) -> dict:
@@ -151,7 +172,11 @@ class _Builder:
                 self.fail(key_node, "YAML merge keys (<<) are not allowed in content; "
                                     "write the fields out")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in _SCALAR_TAGS:
+                self.fail(key_node, f"YAML tag '{key_node.tag}' is not allowed in content; "
+                                    "remove it and write a plain field name")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "expected a plain field name, found a complex key")
                 continue
             key = str(key_node.value)

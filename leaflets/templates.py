@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
@@ -155,7 +155,8 @@ class Templates:
             environment.filters.update(
                 text=lambda value: escape(typeset(str(value))),
                 plain=lambda value: str(value),
-                markdown=lambda value: Markup(markup.to_html(str(value), typeset)),
+                markdown=pass_context(lambda context, value: Markup(markup.to_html(
+                    str(value), typeset, context["asset_url"]))),
                 figure=lambda value, style: i18n.format_figure(value, style, lang),
                 day=lambda value: i18n.format_day(value, lang),
                 partial_date=lambda value, code=code: i18n.format_partial_date(

@@ -127,8 +127,8 @@ def test_clinic_errors_are_located(content):
         "clinics/centre-du-val.yaml:11:12: unknown leaflet 'immunotherapy-basic' (did you mean "
         "'immunotherapy-basics'?); expected one of: immunotherapy-basics, "
         "immunotherapy-response, immunotherapy-side-effects",
-        "clinics/clinique-des-tilleuls.yaml:7:7: '../../secret.png' leaves content/assets/; "
-        "keep files inside that folder",
+        "clinics/clinique-des-tilleuls.yaml:7:7: logo '../../secret.png' is outside "
+        "content/assets/: write its path relative to content/assets/, without '..'",
     ]
 
 

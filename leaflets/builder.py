@@ -134,11 +134,7 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     library = load_library(paths.content)
     editions = select(library, selection)
     problems = missing_translations(library, editions)
-    used = {(block_id, edition.language) for edition in editions
-            for block_id in library.leaflets[edition.leaflet].leaflet.blocks}
-    problems += missing_glyphs(library, [library.blocks[block_id][language]
-                                         for block_id, language in sorted(used)
-                                         if language in library.blocks.get(block_id, {})])
+    problems += missing_glyphs(library, editions)
     for language in dict.fromkeys(edition.language for edition in editions):
         try:
             load_catalog(paths.locales, language)

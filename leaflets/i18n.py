@@ -63,6 +63,9 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
         raise ContentError([Problem(Location(shown(path)), (
             f"no catalog for language '{code}': create it with "
             f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
+    broken = _unquoted_lines(path)
+    if broken:
+        raise ContentError(broken)
     try:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=code.replace("-", "_"), abort_invalid=True)
@@ -98,6 +101,28 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+_PO_STRING_LINE = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(\[\d+\])?)?\s*(.*)$')
+_PO_QUOTED = re.compile(r'^"(?:[^"\\]|\\.)*"$')
+
+
+def _unquoted_lines(path: Path) -> list[Problem]:
+    """Lines of a catalog whose text is not properly quoted: Babel would silently cut
+    a letter off such a translation."""
+    problems = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _PO_STRING_LINE.match(line)
+        keyword, text = match[1], match[3].strip()
+        if (keyword or text.startswith('"')) and not _PO_QUOTED.match(text):
+            column = line.index(text) + 1 if text else len(line) + 1
+            missing = ("its closing quote" if text.startswith('"') else "its quotes")
+            problems.append(Problem(Location(shown(path), number, column), (
+                f"invalid catalog: expected a text in double quotes, found {text} without "
+                f"{missing}")))
+    return problems
 
 
 def quotation_marks(translations: Translations) -> tuple[str, str]:

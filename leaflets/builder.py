@@ -376,14 +376,21 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
         try:
             for edition, rendered, error in _results(executor, settings, tasks):
                 if error is None:
-                    record = _write(paths, outputs, hashes, tasks[edition], rendered)
-                    outcome = Outcome(edition, record)
+                    try:
+                        outcome = Outcome(edition, _write(paths, outputs, hashes, tasks[edition],
+                                                          rendered))
+                    except OSError as failure:   # a full disk, a read-only folder
+                        outcome = Outcome(edition, error=f"{edition}: cannot write "
+                                                         f"{failure.filename}: {failure.strerror}")
                 else:
                     outcome = Outcome(edition, error=error)
                 result.outcomes.append(outcome)
                 progress(outcome, len(editions))
         finally:
-            outputs.save_state()
+            try:
+                outputs.save_state()
+            except OSError:
+                pass   # the state is a cache: the next build renders again what it lacks
     return result
 
 

@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     except LeafletError as error:
         print(error, file=sys.stderr)
         return EXIT_FAILED
+    except OSError as error:   # the output folder cannot be written: full, read-only…
+        print(f"build.py: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def check(paths: builder.Paths, selection: builder.Selection, strict: bool, today: date) -> int:

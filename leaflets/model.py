@@ -72,6 +72,13 @@ class Print(Model):
     output_profile: Text        # the CMYK ICC profile of the press (PDF/X output intent)
 
 
+class Limits(Model):
+    """Bounds on one render, so that no content can hang or flood a build."""
+
+    pages: Annotated[int, Field(ge=1)] = 48
+    seconds: Annotated[float, Field(gt=0)] = 120
+
+
 class Project(Model):
     publisher: Text
     source_language: Text
@@ -81,6 +88,7 @@ class Project(Model):
     fonts: Fonts
     palette: dict[Identifier, Colour] = Field(min_length=1)
     print: Print
+    limits: Limits = Limits()
 
 
 class Source(Model):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import ctypes.util
 import logging
 import re
+import signal
+import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -105,6 +108,7 @@ class Renderer:
         self._weasyprint = weasyprint
         self.templates_dir = templates_dir
         self.palette = project.palette
+        self.limits = project.limits
         faces = font_faces(project)
         profile = Path(project.print.output_profile)
         if not profile.is_file():
@@ -116,11 +120,14 @@ class Renderer:
         self.font_config = FontConfiguration()
         # Filled by @color-profile rules as stylesheets are parsed: the press output intent.
         self.color_profiles: dict = {}
-        self._common = [self._css(string=font_face_css(faces)),
-                        self._css(filename=templates_dir / "leaflet.css")]
-        self._press_intent = self._css(string=(
-            f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
-            "components: cyan magenta yellow black; }"))
+        try:
+            self._common = [self._css(string=font_face_css(faces)),
+                            self._css(filename=templates_dir / "leaflet.css")]
+            self._press_intent = self._css(string=(
+                f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
+                "components: cyan magenta yellow black; }"))
+        except weasyprint.urls.FatalURLFetchingError as error:
+            raise BuildError(f"stylesheets: {error.__cause__ or error}") from None
         self._stylesheets: dict[tuple[str, str], list] = {}
         self.base_url = templates_dir.resolve().as_uri() + "/"
         # WeasyPrint reports unreachable resources as log warnings; the fetcher
@@ -133,6 +140,8 @@ class Renderer:
                                     color_profiles=self.color_profiles)
 
     def stylesheets(self, format: str, variant: str) -> list:
+        """The parsed stylesheets of a format and variant (a refused URL in them stops
+        the render, like one in the document)."""
         if (format, variant) not in self._stylesheets:
             sheets = [self._css(string=palette_css(self.palette, variant)), *self._common,
                       self._css(filename=self.templates_dir / "formats" / f"{format}.css"),
@@ -150,9 +159,16 @@ class Renderer:
                                font_config=self.font_config, color_profiles=profiles)
 
     def render(self, job: Job) -> Rendered:
-        """Lay out and write one document."""
+        """Lay out and write one document, within the project's limits."""
+        with time_limit(self.limits.seconds, job.name):
+            return self._render(job)
+
+    def _render(self, job: Job) -> Rendered:
         try:
             document = self.layout(job.html, job.format, job.variant)
+            if len(document.pages) > self.limits.pages:
+                raise BuildError(f"{job.name}: {len(document.pages)} pages, more than the limit "
+                                 f"of {self.limits.pages} (limits.pages in project.yaml)")
             missing = -len(document.pages) % job.page_multiple
             if missing:  # each filler page is one more page at the end
                 padded = job.html.replace(FILLER_MARKER, job.filler * missing)
@@ -169,6 +185,28 @@ class Renderer:
             return Rendered(pdf, len(document.pages), anchors)
         except self._weasyprint.urls.FatalURLFetchingError as error:
             raise BuildError(f"{job.name}: {error.__cause__ or error}") from None
+
+
+@contextmanager
+def time_limit(seconds: float, name: str):
+    """Stop a render that takes longer than ``seconds``. A timer signal can only be
+    handled in a process's main thread (local workers, -j1); a Dask cluster applies
+    its own time limits to tasks."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise BuildError(f"{name}: stopped after {seconds:g} s, the limit of one render "
+                         "(limits.seconds in project.yaml)")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _stable_document_id(name: str, document, pdf) -> None:

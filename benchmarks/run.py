@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from leaflets import builder  # noqa: E402
 from leaflets.render import font_face_css, font_faces  # noqa: E402
+from leaflets.templates import palette_css  # noqa: E402
 
 
 def generated_library(folder: Path, leaflets: int) -> Path:
@@ -56,14 +57,24 @@ def timed(function) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
+GENERIC = builder.Selection(clinics=(builder.GENERIC,))   # one screen edition per leaflet
+
+
 def html_documents(content: Path) -> list[tuple[str, str]]:
-    prepared = builder.prepare(builder.Paths(content=content), builder.Selection())
+    prepared = builder.prepare(builder.Paths(content=content), GENERIC)
     return [(str(edition), builder.render_html(prepared.templates, prepared.library,
                                                edition).html)
             for edition in prepared.editions]
 
 
-def naive_cli(documents: list[tuple[str, str]], work: Path, fonts_css: Path) -> float:
+def stylesheets() -> list[Path]:
+    """The stylesheets of a screen A4 leaflet, as the build applies them."""
+    templates = ROOT / "templates"
+    return [templates / "leaflet.css", templates / "formats/a4-leaflet.css",
+            templates / "variants/screen.css"]
+
+
+def naive_cli(documents: list[tuple[str, str]], work: Path, extra_css: Path) -> float:
     """Seconds per PDF with one `weasyprint` process per document."""
     weasyprint = Path(sys.executable).with_name("weasyprint")
     started = time.perf_counter()
@@ -71,15 +82,16 @@ def naive_cli(documents: list[tuple[str, str]], work: Path, fonts_css: Path) -> 
         page = ROOT / "templates" / f".benchmark-{index}.html"   # same base URL as the build
         page.write_text(html)
         try:
-            subprocess.run([str(weasyprint), str(page), str(work / f"cli-{index}.pdf"),
-                            "-s", str(fonts_css), "-s", str(ROOT / "templates/leaflet.css")],
+            sheets = [argument for sheet in (extra_css, *stylesheets())
+                      for argument in ("-s", str(sheet))]
+            subprocess.run([str(weasyprint), str(page), str(work / f"cli-{index}.pdf"), *sheets],
                            check=True, capture_output=True)
         finally:
             page.unlink()
     return (time.perf_counter() - started) / len(documents)
 
 
-def naive_loop(documents: list[tuple[str, str]], fonts_css: str) -> float:
+def naive_loop(documents: list[tuple[str, str]], extra_css: str) -> float:
     """Total seconds for a fresh in-process render of every document."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -88,11 +100,11 @@ def naive_loop(documents: list[tuple[str, str]], fonts_css: str) -> float:
     started = time.perf_counter()
     for _, html in documents:
         font_config = FontConfiguration()
-        stylesheets = [weasyprint.CSS(string=fonts_css, font_config=font_config),
-                       weasyprint.CSS(filename=str(ROOT / "templates/leaflet.css"),
-                                      font_config=font_config)]
+        sheets = [weasyprint.CSS(string=extra_css, font_config=font_config),
+                  *(weasyprint.CSS(filename=str(sheet), font_config=font_config)
+                    for sheet in stylesheets())]
         weasyprint.HTML(string=html, base_url=base_url).write_pdf(
-            stylesheets=stylesheets, font_config=font_config)
+            stylesheets=sheets, font_config=font_config, pdf_variant="pdf/ua-1")
     return time.perf_counter() - started
 
 
@@ -102,32 +114,30 @@ def layout_only(documents: list[tuple[str, str]], content: Path) -> float:
     from leaflets.render import Renderer
 
     renderer = Renderer(load_library(content).project, ROOT / "templates", [])
-    import weasyprint
-
-    renderer.render(documents[0][1], "warm-up")
+    renderer.layout(documents[0][1], "a4-leaflet", "screen")   # warm-up
     started = time.perf_counter()
     for _, html in documents:
-        weasyprint.HTML(string=html, base_url=renderer.base_url,
-                        url_fetcher=renderer.fetcher).render(
-            stylesheets=renderer.stylesheets, font_config=renderer.font_config)
+        renderer.layout(html, "a4-leaflet", "screen")
     return (time.perf_counter() - started) / len(documents)
 
 
 def run_build(content: Path, output: Path, jobs: int) -> tuple[float, builder.Build]:
     paths = builder.Paths(content=content, output=output)
-    return timed(lambda: builder.build(paths, builder.Selection(), builder.Execution(jobs=jobs)))
+    return timed(lambda: builder.build(paths, GENERIC, builder.Execution(jobs=jobs)))
 
 
 def report(name: str, content: Path, work: Path, jobs: int, cli_sample: int) -> None:
     documents = html_documents(content)
     count = len(documents)
-    fonts_css = font_face_css(font_faces(builder.load_library(content).project))
-    fonts_file = work / "fonts.css"
-    fonts_file.write_text(fonts_css)
+    project = builder.load_library(content).project
+    extra_css = (font_face_css(font_faces(project)) + "\n"
+                 + palette_css(project.palette, "screen"))
+    extra_file = work / "fonts-and-palette.css"
+    extra_file.write_text(extra_css)
     print(f"\n## {name}: {count} PDFs")
 
-    cli_per_pdf = naive_cli(documents[:cli_sample], work, fonts_file)
-    loop_total = naive_loop(documents, fonts_css)
+    cli_per_pdf = naive_cli(documents[:cli_sample], work, extra_file)
+    loop_total = naive_loop(documents, extra_css)
     one_total, _ = run_build(content, work / "j1", 1)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     many_total, _ = run_build(content, work / "jn", jobs)

@@ -14,6 +14,7 @@ from . import status as translation_status
 from .errors import ContentError, LeafletError, UsageError
 from .catalogue import bundle, write_catalogues
 from .model import load_library
+from .render import harfbuzz_subsetter_available
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -165,6 +166,10 @@ def status(paths: builder.Paths, selection: builder.Selection, strict: bool,
 def build(paths: builder.Paths, selection: builder.Selection, execution: builder.Execution,
           release: bool = False) -> int:
     started = time.monotonic()
+    if not harfbuzz_subsetter_available():
+        print("warning: HarfBuzz's font subsetter is missing, so WeasyPrint falls back to "
+              "fontTools, about 15 times slower; install it with: "
+              "sudo apt-get install libharfbuzz-subset0", file=sys.stderr)
     with progress_display() as progress:
         result = builder.build(paths, selection, execution, progress, release=release)
     catalogues = write_catalogues(paths.output, load_library(paths.content), paths.templates,

@@ -8,7 +8,7 @@ from io import BytesIO
 from .errors import BuildError
 
 TRI_FOLD_PANELS = 6
-FRONT_PANEL, BACK_PANEL = 1, TRI_FOLD_PANELS
+BACK_PANEL = TRI_FOLD_PANELS
 BACK_PANEL_TYPES = ("sources",)   # on the back cover, with the document control
 
 

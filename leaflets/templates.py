@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
+from io import BytesIO
 from functools import partial
 from pathlib import Path
 
@@ -99,18 +101,18 @@ def palette_css(palette: dict[str, Colour], variant: str) -> str:
                                  for name, colour in palette.items()) + " }"
 
 
-def qr_svg(data: str, fill: str) -> Markup:
-    """A QR code as inline SVG. SVG does not see CSS custom properties, so the
-    colour is given: a palette value, CMYK in press editions."""
+def qr_image(data: str) -> str:
+    """A QR code as a data: URL of a 1-bit PNG, one pixel per module. Drawn without
+    smoothing it is as sharp as a vector, black only (so fine for the press too), and
+    lays out several times faster than the same code as an SVG path."""
     import qrcode
-    from qrcode.image.svg import SvgPathImage
 
-    code = qrcode.QRCode(border=0, image_factory=SvgPathImage,
-                         error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # border=4: the quiet zone of four modules that scanners expect around the code.
+    code = qrcode.QRCode(border=4, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(data)
-    svg = code.make_image().to_string(encoding="unicode")
-    svg = svg[svg.index("<svg"):].replace('fill="#000000"', f'fill="{fill}"')
-    return Markup(svg)
+    buffer = BytesIO()
+    code.make_image().save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 class _SharedBytecode(BytecodeCache):
@@ -197,7 +199,7 @@ class Templates:
             draft=draft,
             online_url=library.project.online_url.format(lang=edition.language,
                                                          leaflet=edition.leaflet),
-            qr_svg=qr_svg,
+            qr_image=qr_image,
             colour=lambda name: colour_value(library.project.palette[name], edition.variant),
             panels=panels,
             back_panel_types=BACK_PANEL_TYPES,

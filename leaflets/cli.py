@@ -238,14 +238,19 @@ def watch(paths: builder.Paths, selection: builder.Selection,
     from watchfiles import watch as changes
 
     folders = [paths.content, paths.templates, paths.locales]
-    while True:
-        try:
-            build(paths, selection, execution)
-        except LeafletError as error:
-            print(error, file=sys.stderr)
-        print(f"watching {', '.join(map(str, folders))} for changes (Ctrl-C to stop)",
-              flush=True)
-        try:
-            next(iter(changes(*folders)))
-        except KeyboardInterrupt:
-            return EXIT_OK
+    # The watcher starts before the first build, so that nothing saved during a build
+    # is missed: it yields an empty set each second when nothing changed.
+    watcher = changes(*folders, yield_on_timeout=True, rust_timeout=1000)
+    next(watcher)
+    try:
+        while True:
+            try:
+                build(paths, selection, execution)
+            except LeafletError as error:
+                print(error, file=sys.stderr, flush=True)
+            print(f"watching {', '.join(map(str, folders))} for changes (Ctrl-C to stop)",
+                  flush=True)
+            while not next(watcher):
+                pass
+    except KeyboardInterrupt:
+        return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -137,3 +138,69 @@ def test_a_dask_cluster_gives_the_same_pdfs_as_the_local_pool(content, tmp_path)
                                builder.Execution(scheduler=cluster.scheduler_address))
     assert len(built(result)) == 2
     assert files(local) == files(distributed)
+
+
+def children() -> set[int]:
+    """The process ids of this process's children (the pool's workers)."""
+    found = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
+
+
+def test_a_worker_that_crashes_fails_its_editions_and_the_next_build_completes(content,
+                                                                               tmp_path):
+    import threading
+
+    output = tmp_path / "out"
+    before = children()
+    result: list[builder.Build] = []
+    thread = threading.Thread(target=lambda: result.append(build(content, output)))
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not (children() - before) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)   # let the workers take their first jobs
+    for pid in children() - before:
+        os.kill(pid, signal.SIGKILL)
+    thread.join(120)
+    [crashed] = result
+    errors = [outcome.error for outcome in crashed.outcomes if outcome.error]
+    assert errors and all("the worker process crashed" in error for error in errors)
+    assert_manifest_matches_disk(output) if (output / MANIFEST).exists() else None
+
+    again = build(content, output)
+    assert not [outcome.error for outcome in again.outcomes if outcome.error]
+    assert len(list(output.rglob("*.pdf"))) == 15
+    assert_manifest_matches_disk(output)
+
+
+def test_watch_rebuilds_what_changed_on_save_and_survives_errors(content, tmp_path):
+    output = tmp_path / "out"
+    command = [sys.executable, "-u", "-c", "import sys; from leaflets.cli import main; "
+               f"sys.exit(main(['watch', '--content', {str(content)!r}, '--output', "
+               f"{str(output)!r}, '--lang', 'fr', '--leaflet', 'immunotherapy-side-effects', "
+               "'--clinic', 'generic', '-j', '1']))"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+
+    def read_until(marker: str) -> str:
+        seen = ""
+        deadline = time.monotonic() + 60
+        while marker not in seen and time.monotonic() < deadline:
+            # Raw reads: a buffered reader could hold lines that select() does not see.
+            ready, _, _ = select.select([process.stdout], [], [], 1)
+            if ready:
+                seen += os.read(process.stdout.fileno(), 65536).decode()
+        assert marker in seen, seen
+        return seen
+
+    try:
+        assert "built   fr/immunotherapy-side-effects.pdf" in read_until("watching")
+        edit(content / "blocks/tolerance/fr.yaml", "title:", "titel:")          # an error
+        assert "unknown field 'titel'" in read_until("watching")
+        edit(content / "blocks/tolerance/fr.yaml", "titel: ", "title: Modifié – ")  # fixed
+        assert "built   fr/immunotherapy-side-effects.pdf" in read_until("watching")
+    finally:
+        process.kill()
+        process.wait()

@@ -60,13 +60,18 @@ def test_release_builds_approved_editions_and_refuses_the_others(run, content, t
     assert "DRAFT" not in text and "Approved" in text
 
 
-def test_a_language_the_code_has_never_seen_builds_from_content_and_a_catalog(
-        run, content, tmp_path):
+def add_spanish_content(content: Path) -> None:
+    """Spanish in the settings, and a stand-in translation of every block: the English
+    text, declared as translated from French."""
     edit(content / "project.yaml", "languages: [fr, en, de, tr, ar]",
          "languages: [fr, en, de, tr, ar, es]")
     for folder in (content / "blocks").iterdir():
-        # A stand-in translation: the English text, declared as translated from French.
         shutil.copy(folder / "en.yaml", folder / "es.yaml")
+
+
+def test_a_language_the_code_has_never_seen_builds_from_content_and_a_catalog(
+        run, content, tmp_path):
+    add_spanish_content(content)
     locales = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", locales)
     catalog = locales / "es" / "LC_MESSAGES" / "messages.po"
@@ -86,10 +91,7 @@ def test_a_language_the_code_has_never_seen_builds_from_content_and_a_catalog(
 
 def test_a_language_without_catalog_is_refused_with_the_command_to_create_it(
         run, content, tmp_path):
-    edit(content / "project.yaml", "languages: [fr, en, de, tr, ar]",
-         "languages: [fr, en, de, tr, ar, es]")
-    for folder in (content / "blocks").iterdir():
-        shutil.copy(folder / "en.yaml", folder / "es.yaml")
+    add_spanish_content(content)
     code, _, err = run("check", "--content", str(content), "--lang", "es")
     assert code == 1
     assert ("no catalog for language 'es': create it with 'pybabel init -i "

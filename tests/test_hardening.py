@@ -134,3 +134,37 @@ def test_any_block_file_fails_only_with_content_errors(tmp_path, text):
         load_library(content)
     except ContentError as error:
         assert error.problems
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 120 KiB tmpfs: room for two or three PDFs, then 'No space left on device'."""
+    import subprocess
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=120k", "tmpfs", str(folder)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): "
+                    + mounted.stderr.decode().strip())
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_fails_cleanly_and_leaves_only_complete_files(small_disk, run):
+    import json
+
+    from pypdf import PdfReader
+
+    code, _, err = run("--output", str(small_disk), "--lang", "fr,en,de", "--clinic", "generic",
+                       "--jobs", "1")
+    assert code == 1
+    assert "No space left on device" in err and "Traceback" not in err
+    assert not list(small_disk.rglob("*.partial"))
+    for pdf in small_disk.rglob("*.pdf"):
+        assert len(PdfReader(pdf).pages) >= 2          # only complete PDFs
+    manifest = small_disk / "manifest.json"
+    if manifest.exists():
+        for entry in json.loads(manifest.read_text())["pdfs"]:
+            assert (small_disk / entry["path"]).is_file()

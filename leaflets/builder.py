@@ -323,8 +323,9 @@ class Task:
 
 @dataclass
 class Build:
-    """A build in progress: what it planned, and an outcome per edition."""
+    """A build in progress: the library it read, and an outcome per edition."""
 
+    library: Library
     outcomes: list[Outcome] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
@@ -340,7 +341,7 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
     from .status import unreleasable
 
     prepared = prepare(paths, selection)
-    library, result = prepared.library, Build()
+    library, result = prepared.library, Build(prepared.library)
     editions = prepared.editions
     if release:
         for edition in list(editions):

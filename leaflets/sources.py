@@ -99,8 +99,8 @@ def parse(raw: bytes, path: Path) -> Document:
         return doc
     except RecursionError:
         doc.problems.append(Problem(
-            Location(doc.path), f"nesting is too deep; content may nest at most {MAX_DEPTH} levels"
-        ))
+            _too_deep(doc.path, text),
+            f"nesting is too deep; content may nest at most {MAX_DEPTH} levels"))
         return doc
     if root is not None:
         doc.data = _Builder(doc).build(root, (), 0)
@@ -119,6 +119,23 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
             else "")
     return Problem(_location(path, error.problem_mark or error.context_mark),
                    f"YAML syntax error: {what}{context}{hint}")
+
+
+def _too_deep(path: Path, text: str) -> Location:
+    """Where brackets first nest deeper than allowed: only [ ] and { } can nest deep
+    enough on one line to exhaust the parser, so counting them finds the place."""
+    depth, line, column = 0, 1, 0
+    for character in text:
+        column += 1
+        if character == "\n":
+            line, column = line + 1, 0
+        elif character in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Location(path, line, column)
+        elif character in "]}":
+            depth -= 1
+    return Location(path)
 
 
 def _colon_in_value(mark: yaml.Mark | None) -> bool:

@@ -61,7 +61,7 @@ def test_byte_order_mark_and_crlf_line_ends_are_accepted(tmp_path):
 def test_deep_nesting_is_refused_without_recursion_error(tmp_path):
     document = load_text(tmp_path, "a: " + "[" * 3000 + "]" * 3000 + "\n")
     assert messages(document) == [
-        "file.yaml:1:1: nesting is too deep; content may nest at most 40 levels"]
+        "file.yaml:1:44: nesting is too deep; content may nest at most 40 levels"]
 
 
 def test_empty_file_has_no_data_and_no_problem_yet(tmp_path):

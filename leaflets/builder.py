@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import (FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor,
                                 wait)
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -135,9 +135,9 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     editions = select(library, selection)
     problems = missing_translations(library, editions)
     problems += missing_glyphs(library, editions)
-    for language in dict.fromkeys(edition.language for edition in editions):
+    for code in dict.fromkeys(edition.language for edition in editions):
         try:
-            load_catalog(paths.locales, language)
+            load_catalog(paths.locales, code)
         except ContentError as error:
             problems.extend(error.problems)
     if problems:
@@ -323,9 +323,11 @@ class Task:
 
 @dataclass
 class Build:
-    """A build in progress: the library it read, and an outcome per edition."""
+    """A build in progress: the library it read, the records of every PDF in the output
+    folder, and an outcome per edition."""
 
     library: Library
+    records: dict[str, Record] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
@@ -351,6 +353,7 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
                 editions.remove(edition)
 
     outputs = Outputs(paths.output)
+    result.records = outputs.records   # kept up to date as PDFs are written
     hashes = InputHashes({TOOL: tool_version()})
     stale = []
     for edition in editions:
@@ -388,10 +391,9 @@ def build(paths: Paths, selection: Selection, execution: Execution = Execution()
                 result.outcomes.append(outcome)
                 progress(outcome, len(editions))
         finally:
-            try:
+            # The state is a cache: if it cannot be saved, the next build renders again.
+            with suppress(OSError):
                 outputs.save_state()
-            except OSError:
-                pass   # the state is a cache: the next build renders again what it lacks
     return result
 
 

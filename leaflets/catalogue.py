@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .errors import UsageError
 from .i18n import language, load_catalog
 from .model import Library
-from .outputs import Outputs, Record, atomic_write, write_if_changed
+from .outputs import Record, atomic_write, write_if_changed
 
 THUMBNAIL_WIDTH = 240  # pixels
 SUMS = "SHA256SUMS"
@@ -63,10 +63,9 @@ def _rows(records: list[Record], languages: list[str]) -> list[Row]:
                   key=lambda row: (row.main.leaflet, languages.index(row.main.language)))
 
 
-def write_catalogues(output: Path, library: Library, templates_dir: Path,
-                     locales_dir: Path) -> list[Path]:
-    """Write the generic catalogue and one per clinic from the manifest's records."""
-    records = Outputs(output).records.values()
+def write_catalogues(output: Path, library: Library, records: list[Record],
+                     templates_dir: Path, locales_dir: Path) -> list[Path]:
+    """Write the generic catalogue and one per clinic from the build's records."""
     written = []
     for clinic_id in [None, *library.clinics]:
         folder = output / "clinics" / clinic_id if clinic_id else output

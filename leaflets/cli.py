@@ -172,8 +172,8 @@ def build(paths: builder.Paths, selection: builder.Selection, execution: builder
               "sudo apt-get install libharfbuzz-subset0", file=sys.stderr)
     with progress_display() as progress:
         result = builder.build(paths, selection, execution, progress, release=release)
-    catalogues = write_catalogues(paths.output, result.library, paths.templates,
-                                  paths.locales)
+    catalogues = write_catalogues(paths.output, result.library, list(result.records.values()),
+                                  paths.templates, paths.locales)
     print(summary(result, time.monotonic() - started, paths.output))
     print("catalogue: " + ", ".join(str(page) for page in catalogues))
     failed = [outcome.error for outcome in result.outcomes if outcome.error]

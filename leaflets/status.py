@@ -85,7 +85,7 @@ def matrix(library: Library, languages: list[str]) -> str:
 def stale_details(library: Library, languages: list[str]) -> list[str]:
     """For each stale translation, what changed in its source since it was translated."""
     details = []
-    for block_id, translations in sorted(library.blocks.items()):
+    for block_id in sorted(library.blocks):
         for language in languages:
             entry = cell(library, block_id, language)
             if entry.state != "stale":

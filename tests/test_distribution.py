@@ -11,7 +11,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from .conftest import CONTENT
 from .test_model import edit
 
 

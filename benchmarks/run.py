@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from leaflets import builder  # noqa: E402
-from leaflets.render import font_face_css, font_faces  # noqa: E402
+from leaflets.fonts import font_face_css, font_faces  # noqa: E402
+from leaflets.registry import DEFAULT_FORMAT, DEFAULT_VARIANT  # noqa: E402
 from leaflets.templates import palette_css  # noqa: E402
 
 
@@ -113,11 +114,12 @@ def layout_only(documents: list[tuple[str, str]], content: Path) -> float:
     from leaflets.model import load_library
     from leaflets.render import Renderer
 
-    renderer = Renderer(load_library(content).project, ROOT / "templates", [])
-    renderer.layout(documents[0][1], "a4-leaflet", "screen")   # warm-up
+    paths = builder.Paths(content=content)
+    renderer = Renderer(load_library(content).project, paths.roots)
+    renderer.layout(documents[0][1], DEFAULT_FORMAT, DEFAULT_VARIANT)   # warm-up
     started = time.perf_counter()
     for _, html in documents:
-        renderer.layout(html, "a4-leaflet", "screen")
+        renderer.layout(html, DEFAULT_FORMAT, DEFAULT_VARIANT)
     return (time.perf_counter() - started) / len(documents)
 
 
@@ -131,7 +133,7 @@ def report(name: str, content: Path, work: Path, jobs: int, cli_sample: int) -> 
     count = len(documents)
     project = builder.load_library(content).project
     extra_css = (font_face_css(font_faces(project)) + "\n"
-                 + palette_css(project.palette, "screen"))
+                 + palette_css(project.palette, DEFAULT_VARIANT))
     extra_file = work / "fonts-and-palette.css"
     extra_file.write_text(extra_css)
     print(f"\n## {name}: {count} PDFs")
@@ -153,7 +155,8 @@ def report(name: str, content: Path, work: Path, jobs: int, cli_sample: int) -> 
     rows = [
         ("naive-cli (one weasyprint per PDF)", cli_total,
          f"{cli_per_pdf * 1000:.0f} ms/PDF over a sample of {min(cli_sample, count)}"),
-        ("naive-loop (fresh render per PDF)", loop_total, f"{loop_total / count * 1000:.0f} ms/PDF"),
+        ("naive-loop (fresh render per PDF)", loop_total,
+         f"{loop_total / count * 1000:.0f} ms/PDF"),
         ("build -j1 (cold)", one_total, f"{one_total / count * 1000:.0f} ms/PDF"),
         (f"build -j{jobs} (cold)", many_total, f"{many_total / count * 1000:.0f} ms/PDF"),
         ("no-op rebuild", noop_total, "renders nothing"),

@@ -89,7 +89,8 @@ def _ensure_venv(extras: list[str]) -> Path:
             _install_system_packages(["python3-venv"])
             venv.EnvBuilder(with_pip=True).create(VENV)
     _say("installing Python packages (first run only)")
-    result = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+    result = subprocess.run([str(python), "-m", "pip", "install", "-q",
+                             "--disable-pip-version-check",
                              *requirements])
     if result.returncode != 0:
         _say("pip could not install the Python packages; see the messages above")
@@ -104,7 +105,7 @@ def ensure_environment(argv: list[str]) -> None:
     Returns when the current interpreter is ready; otherwise re-executes the
     command with the virtual environment's Python (which never returns).
     """
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this runs on any python3, to say so)
         _say(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
         raise SystemExit(1)
     testing = argv[:1] == ["test"]

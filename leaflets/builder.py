@@ -1,18 +1,19 @@
-"""Plans editions, renders the ones whose inputs changed (in parallel), records the results.
+"""The Builder: plan the editions, find the outdated ones, render them (in parallel),
+write each output kind's files atomically, record their inputs, and finish.
 
 Gather, then write: the whole content is validated and every edition to build
-has its HTML rendered before the first PDF is written, so bad content never
-leaves a half-built output folder. PDFs are laid out in worker processes (or
-on a Dask cluster); the parent alone writes files, atomically.
+has its HTML rendered before the first file is written, so bad content never
+leaves a half-built output folder. Documents are laid out in worker processes
+(or on a Dask cluster); the parent alone writes files. Each output records the
+inputs its render read, as they were read, so an input saved during a build is
+seen as changed by the next one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import (FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor,
-                                wait)
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
@@ -21,18 +22,34 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from .errors import BuildError, ContentError, Location, Problem, UsageError, shown
+from .editions import (
+    GENERIC,
+    Edition,
+    Selection,
+    approval,
+    content_files,
+    missing_translations,
+    printed_block_files,
+    select,
+)
+from .errors import BuildError, ContentError, Location, Problem, SetupError, shown
+from .formats import panel_assignment
 from .glyphs import missing_glyphs
-from .i18n import CATALOG, language, load_catalog, typography
+from .i18n import load_catalog, typography
+from .inputs import TOOL, CurrentHashes, Roots
+from .kinds import EditionKind, Product, Site, SiteKind, default_edition_kinds, default_site_kinds
+from .languages import language
+from .markup import image_problems_of
 from .model import Library, load_library
-from .outputs import InputHashes, Outputs, Record, remove_partial_files, sha256
-from .formats import FORMATS, LARGE_PRINT_FORMAT, impose_saddle_stitch, panel_assignment
+from .outputs import Outputs, Record, remove_partial_files, sha256
+from .registry import FORMATS, VARIANTS, missing_files
 from .render import Job, Rendered
-from .templates import VARIANTS, Edition, RenderedHTML, Templates
+from .templates import RenderedHTML, Templates
+from .workers import Execution, RenderSettings, executor, render_job
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOL = "tool"   # the name of the input that stands for the code of this tool
-GENERIC = "generic"   # --clinic generic: the editions without a clinic
+__all__ = ["Build", "Builder", "Execution", "GENERIC", "Outcome", "Paths", "Selection", "build",
+           "prepare", "render_html"]
 
 
 @dataclass(frozen=True)
@@ -43,26 +60,8 @@ class Paths:
     locales: Path = ROOT / "locales"
 
     @property
-    def assets(self) -> Path:
-        return self.content / "assets"
-
-
-@dataclass(frozen=True)
-class Selection:
-    languages: tuple[str, ...] = ()   # empty: every language
-    leaflets: tuple[str, ...] = ()    # empty: every leaflet
-    variants: tuple[str, ...] = ("screen",)
-    format: str | None = None         # instead of each leaflet's own format
-    clinics: tuple[str, ...] = ()     # empty: the generic editions and every clinic's;
-                                      # "generic" names the generic editions
-
-
-@dataclass(frozen=True)
-class Execution:
-    """How render jobs run: local processes, or a Dask cluster."""
-
-    jobs: int = os.cpu_count() or 1
-    scheduler: str | None = None      # a Dask scheduler address, e.g. tcp://127.0.0.1:8786
+    def roots(self) -> Roots:
+        return Roots(self.content, self.templates, self.locales)
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class Outcome:
     """What became of one edition in a build."""
 
     edition: Edition
-    record: Record | None = None
+    record: Record | None = None      # its main file
     skipped: bool = False             # up to date: nothing rendered, nothing written
     error: str | None = None
 
@@ -82,58 +81,28 @@ class Prepared:
     templates: Templates
 
 
-# --- validation ---------------------------------------------------------------------
+@dataclass
+class Build:
+    """A build's result: the library it read, the records of every output in the output
+    folder, an outcome per edition, the editions refused for release, and the files the
+    site kinds wrote."""
 
-def select(library: Library, selection: Selection) -> list[Edition]:
-    for asked, known, what in ((selection.languages, library.languages, "language"),
-                               (selection.leaflets, list(library.leaflets), "leaflet"),
-                               (selection.variants, list(VARIANTS), "variant"),
-                               ((selection.format,) if selection.format else (),
-                                list(FORMATS), "format"),
-                               (selection.clinics, [GENERIC, *library.clinics], "clinic")):
-        unknown = [item for item in asked if item not in known]
-        if unknown:
-            raise UsageError(f"unknown {what} {', '.join(map(repr, unknown))}; "
-                             f"expected one of: {', '.join(known)}")
-    languages = selection.languages or tuple(library.languages)
-    leaflets = selection.leaflets or tuple(library.leaflets)
-    clinics = [None if clinic == GENERIC else clinic
-               for clinic in selection.clinics or (GENERIC, *library.clinics)]
-    return [Edition(leaflet, language, edition_format(library, leaflet, variant, selection.format),
-                    variant, clinic)
-            for clinic in clinics for leaflet in leaflets for language in languages
-            for variant in selection.variants
-            if clinic is None or library.clinics[clinic].takes(leaflet, language)]
-
-
-def edition_format(library: Library, leaflet: str, variant: str, chosen: str | None = None) -> str:
-    """The leaflet's own format, or the one chosen on the command line; large print is
-    always A4 portrait."""
-    if variant == "large-print":
-        return LARGE_PRINT_FORMAT
-    return chosen or library.format_of(leaflet)
-
-
-def missing_translations(library: Library, editions: list[Edition]) -> list[Problem]:
-    """Every block an edition uses must exist in its language: no fallback to another one."""
-    problems = []
-    for edition in editions:
-        leaflet_file = library.leaflets[edition.leaflet]
-        for index, block_id in enumerate(leaflet_file.leaflet.blocks):
-            if edition.language not in library.blocks.get(block_id, {}):
-                problems.append(leaflet_file.document.problem(
-                    ("blocks", index),
-                    f"block '{block_id}' has no '{edition.language}' translation: expected "
-                    f"content/blocks/{block_id}/{edition.language}.yaml (or leave "
-                    f"'{edition.language}' out with --lang)"))
-    return problems
+    library: Library
+    records: dict[str, Record] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    site_files: list[Path] = field(default_factory=list)
 
 
 def prepare(paths: Paths, selection: Selection) -> Prepared:
     """Load and validate everything the selected editions need; write nothing."""
     library = load_library(paths.content)
     editions = select(library, selection)
-    problems = missing_translations(library, editions)
+    missing = missing_files(paths.templates)
+    if missing:
+        raise SetupError("the templates folder lacks files the registry declares: "
+                         + "; ".join(missing))
+    problems = image_problems_of(library) + missing_translations(library, editions)
     problems += missing_glyphs(library, editions)
     for code in dict.fromkeys(edition.language for edition in editions):
         try:
@@ -142,7 +111,7 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
             problems.extend(error.problems)
     if problems:
         raise ContentError(problems)
-    return Prepared(library, editions, Templates(paths.templates, paths.locales))
+    return Prepared(library, editions, Templates(paths.roots))
 
 
 def render_html(templates: Templates, library: Library, edition: Edition,
@@ -156,276 +125,174 @@ def render_html(templates: Templates, library: Library, edition: Edition,
         raise BuildError(f"{edition}: template error: {error}") from None
 
 
-# --- inputs of an edition -----------------------------------------------------------
-
 def tool_version() -> str:
-    """Stands for the code that turns inputs into PDFs: this package and WeasyPrint."""
+    """Stands for the code that turns inputs into outputs: this package and WeasyPrint."""
     digest = hashlib.sha256(version("weasyprint").encode())
-    for path in sorted((ROOT / "leaflets").glob("*.py")):
+    for path in sorted((ROOT / "leaflets").rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def edition_files(paths: Paths, library: Library, edition: Edition,
-                  templates: list[Path]) -> list[Path]:
-    """Every file an edition's PDF is made from."""
-    from .render import font_faces
-
-    leaflet = library.leaflets[edition.leaflet]
-    return [
-        paths.content / "project.yaml", paths.content / "sources.yaml",
-        leaflet.document.path,
-        *(library.blocks[block_id][edition.language].document.path
-          for block_id in leaflet.leaflet.blocks),
-        paths.locales / edition.language / CATALOG,
-        paths.templates / "leaflet.css",
-        paths.templates / "formats" / f"{edition.format}.css",
-        paths.templates / "variants" / f"{edition.variant}.css",
-        *templates,
-        *(face.path for face in font_faces(library.project)),
-        *([Path(library.project.print.output_profile)] if edition.variant == "press" else []),
-        *(clinic_files(library, edition.clinic) if edition.clinic else []),
-    ]
-
-
-def clinic_files(library: Library, clinic_id: str) -> list[Path]:
-    clinic = library.clinics[clinic_id]
-    logo = [library.root / "assets" / clinic.clinic.logo] if clinic.clinic.logo else []
-    return [clinic.document.path, *logo]
-
-
-def output_path(library: Library, edition: Edition, imposed: bool = False) -> str:
-    """Where an edition's PDF goes, relative to the output folder:
-    ``[clinics/<clinic>/]<lang>/<leaflet>[.<format>][.<variant>][.imposed].pdf``, where
-    the format is named only when the command line chose it, the variant unless it is
-    screen."""
-    parts = [edition.leaflet]
-    if edition.format != edition_format(library, edition.leaflet, edition.variant):
-        parts.append(edition.format)
-    if edition.variant != "screen":
-        parts.append(edition.variant)
-    if imposed:
-        parts.append("imposed")
-    folder = f"clinics/{edition.clinic}/" if edition.clinic else ""
-    return f"{folder}{edition.language}/{'.'.join(parts)}.pdf"
-
-
-def edition_outputs(library: Library, edition: Edition) -> list[str]:
-    """Every file an edition writes: its PDF, and the imposed sheets of a booklet."""
-    imposed = FORMATS[edition.format].imposed and edition.variant == "screen"
-    return [output_path(library, edition)] + (
-        [output_path(library, edition, imposed=True)] if imposed else [])
-
-
-def approval(library: Library, edition: Edition) -> str:
-    """The least advanced review status of the edition's blocks."""
-    order = ["draft", "reviewed", "approved"]
-    statuses = [library.blocks[block_id][edition.language].block.review.status
-                for block_id in library.leaflets[edition.leaflet].leaflet.blocks]
-    return min(statuses, key=order.index)
-
-
-# --- rendering in workers -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class RenderSettings:
-    """What a worker needs to set up its renderer; sent once per job, cached per process."""
-
-    project_json: str
-    templates: Path
-    assets: tuple[Path, ...]
-
-
-_renderers: dict[RenderSettings, object] = {}
-
-
-def renderer_for(settings: RenderSettings):
-    """The worker process's renderer for these settings, made on first use."""
-    from .model import Project
-    from .render import Renderer
-
-    if settings not in _renderers:
-        project = Project.model_validate_json(settings.project_json)
-        _renderers[settings] = Renderer(project, settings.templates, list(settings.assets))
-    return _renderers[settings]
-
-
-def warm_up(settings: RenderSettings) -> None:
-    """Runs in a worker before its first job: pay the set-up while the parent is busy."""
-    renderer_for(settings)
-
-
-def render_job(settings: RenderSettings, job: Job) -> Rendered:
-    """Runs in a worker: lay out one document with the process's cached renderer."""
-    return renderer_for(settings).render(job)
-
-
-class _InProcess(Executor):
-    """Runs jobs one after the other in this process: no start-up cost for -j1."""
-
-    def submit(self, function, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(function(*args, **kwargs))
-        except Exception as error:  # handed to the caller through the future, as pools do
-            future.set_exception(error)
-        return future
-
-
-def _executor(execution: Execution, stack: ExitStack) -> Executor:
-    """The executor for this build; ``stack`` closes it (and a Dask client) afterwards."""
-    if execution.scheduler:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise UsageError("--executor dask needs the 'dask' extra: "
-                             ".venv/bin/pip install 'dask[distributed]'") from None
-        return stack.enter_context(Client(execution.scheduler)).get_executor()
-    if execution.jobs <= 1:
-        return _InProcess()
-    pool = ProcessPoolExecutor(max_workers=execution.jobs)
-    stack.callback(pool.shutdown, cancel_futures=True)
-    return pool
-
-
 class Task:
-    """The jobs that make one edition: usually one; two for a folded sheet, whose
-    second pass places the blocks on the panels the first pass found for them."""
+    """The jobs that make one edition, and every input they read: usually one job; two
+    for a folded sheet, whose second pass places the blocks on the panels the first
+    pass found for them."""
 
     def __init__(self, prepared: Prepared, edition: Edition):
         self.prepared, self.edition = prepared, edition
-        self.format = FORMATS[edition.format]
-        rendered = render_html(prepared.templates, prepared.library, edition)
-        self.templates = list(rendered.templates)
+        library = prepared.library
+        rendered = render_html(prepared.templates, library, edition)
+        self.inputs = {f"content:{name}": library.digests[name]
+                       for name in content_files(library, edition)}
+        self.inputs.update(rendered.inputs)
+        entry = FORMATS[edition.format]
         self.first = Job(str(edition), rendered.html, edition.format, edition.variant,
-                         self.format.page_multiple, rendered.filler)
-        self.sheet_done = False
+                         entry.page_multiple, rendered.filler)
+        self.sheet_done = not entry.panels
 
     def next_job(self, rendered: Rendered) -> Job | None:
         """The job that follows ``rendered``, or None when the edition is complete."""
-        if not self.format.panels or self.sheet_done:
+        self.inputs.update(rendered.inputs)
+        if self.sheet_done:
             return None
-        library, edition = self.prepared.library, self.edition
-        block_ids = library.leaflets[edition.leaflet].leaflet.blocks_in(edition.format)
-        types = {block_id: library.blocks[block_id][edition.language].block.type
-                 for block_id in block_ids}
-        panels = panel_assignment(str(edition), block_ids, types, rendered.anchors,
-                                  rendered.pages)
-        if edition.variant == "screen":
-            return None  # the panels as pages, in reading order, are the screen edition
         self.sheet_done = True
+        library, edition = self.prepared.library, self.edition
+        types = {block_file.id: block_file.block.type
+                 for block_file in printed_block_files(library, edition)}
+        panels = panel_assignment(str(edition), list(types), types, rendered.anchors,
+                                  rendered.pages)
+        if not VARIANTS[edition.variant].sheets:
+            return None  # the panels as pages, in reading order, are the edition
         sheet = render_html(self.prepared.templates, library, edition, panels)
-        self.templates += sheet.templates
+        self.inputs.update(sheet.inputs)
         return Job(str(edition), sheet.html, edition.format, edition.variant)
 
 
-# --- the build ----------------------------------------------------------------------
+class Builder:
+    """Builds the selected editions whose inputs changed, with the given output kinds."""
 
-@dataclass
-class Build:
-    """A build in progress: the library it read, the records of every PDF in the output
-    folder, and an outcome per edition."""
+    def __init__(self, paths: Paths, selection: Selection = Selection(),
+                 execution: Execution = Execution(), *, release: bool = False,
+                 progress: Callable[[Outcome, int], None] = lambda outcome, total: None,
+                 edition_kinds: tuple[EditionKind, ...] | None = None,
+                 site_kinds: tuple[SiteKind, ...] | None = None):
+        self.paths, self.selection, self.execution = paths, selection, execution
+        self.release, self.progress = release, progress
+        self.edition_kinds = edition_kinds if edition_kinds is not None else \
+            default_edition_kinds()
+        self.site_kinds = site_kinds if site_kinds is not None else default_site_kinds()
 
-    library: Library
-    records: dict[str, Record] = field(default_factory=dict)
-    outcomes: list[Outcome] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-
-
-def build(paths: Paths, selection: Selection, execution: Execution = Execution(),
-          progress: Callable[[Outcome, int], None] = lambda outcome, total: None,
-          release: bool = False) -> Build:
-    """Build the selected editions whose inputs changed; report an outcome for each.
-
-    For a release, editions with blocks that are not approved and current are
-    refused (listed in ``Build.refused``) and the others are built.
-    """
-    from .status import unreleasable
-
-    prepared = prepare(paths, selection)
-    library, result = prepared.library, Build(prepared.library)
-    editions = prepared.editions
-    if release:
-        for edition in list(editions):
-            reasons = unreleasable(library, edition.leaflet, edition.language)
-            if reasons:
-                result.refused.append(f"{edition}: {'; '.join(reasons)}")
-                editions.remove(edition)
-
-    outputs = Outputs(paths.output)
-    result.records = outputs.records   # kept up to date as PDFs are written
-    hashes = InputHashes({TOOL: tool_version()})
-    stale = []
-    for edition in editions:
-        path = output_path(library, edition)
-        if all(outputs.is_current(output, hashes) for output in edition_outputs(library, edition)):
-            outcome = Outcome(edition, outputs.records[path], skipped=True)
-            result.outcomes.append(outcome)
-            progress(outcome, len(editions))
-        else:
-            stale.append(edition)
-    if not stale:
+    def build(self) -> Build:
+        prepared = prepare(self.paths, self.selection)
+        result = Build(prepared.library)
+        editions = self._releasable(prepared, result)
+        outputs = Outputs(self.paths.output)
+        result.records = outputs.records   # kept up to date as files are written
+        hashes = CurrentHashes(self.paths.roots, tool_version())
+        outdated = self._outdated(prepared.library, editions, outputs, hashes, result)
+        if outdated:
+            remove_partial_files(self.paths.output)
+            try:
+                self._render_and_write(prepared, outdated, outputs, hashes, result)
+            finally:
+                # The state is a cache: if it cannot be saved, the next build renders again.
+                with suppress(OSError):
+                    outputs.save_state()
+        site = Site(self.paths.output, self.paths.roots, prepared.library,
+                    list(result.records.values()))
+        for kind in self.site_kinds:
+            result.site_files += kind.finish(site)
         return result
 
-    remove_partial_files(paths.output)
-    settings = RenderSettings(library.project.model_dump_json(), paths.templates.resolve(),
-                              (paths.assets.resolve(),) if paths.assets.is_dir() else ())
-    with ExitStack() as stack:
-        executor = _executor(execution, stack)
-        if isinstance(executor, ProcessPoolExecutor):
-            # Workers import WeasyPrint and load fonts while the HTML is rendered here.
-            for _ in range(execution.jobs):
-                executor.submit(warm_up, settings)
-        tasks = {edition: Task(prepared, edition) for edition in stale}
-        try:
-            for edition, rendered, error in _results(executor, settings, tasks):
+    def kinds_of(self, edition: Edition) -> list[EditionKind]:
+        return [kind for kind in self.edition_kinds if kind.applies(edition)]
+
+    def _releasable(self, prepared: Prepared, result: Build) -> list[Edition]:
+        """For a release, the editions whose printed blocks are all approved and current;
+        the others are listed in ``result.refused``."""
+        from .status import unreleasable
+
+        if not self.release:
+            return prepared.editions
+        editions = []
+        for edition in prepared.editions:
+            reasons = unreleasable(prepared.library, edition)
+            if reasons:
+                result.refused.append(f"{edition}: {'; '.join(reasons)}")
+            else:
+                editions.append(edition)
+        return editions
+
+    def _outdated(self, library: Library, editions: list[Edition], outputs: Outputs,
+                  hashes: CurrentHashes, result: Build) -> list[Edition]:
+        """The editions with an output whose recorded inputs changed (or that is missing);
+        an outcome is reported now for each of the others."""
+        outdated = []
+        for edition in editions:
+            paths = [kind.path(library, edition) for kind in self.kinds_of(edition)]
+            if all(outputs.is_current(path, hashes) for path in paths):
+                self._report(result, Outcome(edition, outputs.records[paths[0]], skipped=True),
+                             len(editions))
+            else:
+                outdated.append(edition)
+        return outdated
+
+    def _report(self, result: Build, outcome: Outcome, total: int) -> None:
+        result.outcomes.append(outcome)
+        self.progress(outcome, total)
+
+    def _render_and_write(self, prepared: Prepared, outdated: list[Edition], outputs: Outputs,
+                          hashes: CurrentHashes, result: Build) -> None:
+        total = len(result.outcomes) + len(outdated)
+        settings = RenderSettings(prepared.library.project.model_dump_json(),
+                                  self._resolved_roots())
+        with ExitStack() as stack:
+            pool = executor(self.execution, settings, stack)
+            tasks = {edition: Task(prepared, edition) for edition in outdated}
+            for edition, rendered, error in _results(pool, settings, tasks):
                 if error is None:
-                    try:
-                        outcome = Outcome(edition, _write(paths, outputs, hashes, tasks[edition],
-                                                          rendered))
-                    except OSError as failure:   # a full disk, a read-only folder
-                        outcome = Outcome(edition, error=f"{edition}: cannot write "
-                                                         f"{failure.filename}: {failure.strerror}")
-                else:
-                    outcome = Outcome(edition, error=error)
-                result.outcomes.append(outcome)
-                progress(outcome, len(editions))
-        finally:
-            # The state is a cache: if it cannot be saved, the next build renders again.
-            with suppress(OSError):
-                outputs.save_state()
-    return result
+                    error, record = self._write(prepared.library, tasks[edition], rendered,
+                                                outputs, hashes(TOOL))
+                self._report(result, Outcome(edition, None if error else record, error=error),
+                             total)
+
+    def _resolved_roots(self) -> Roots:
+        roots = self.paths.roots
+        return Roots(roots.content.resolve(), roots.templates.resolve(), roots.locales.resolve())
+
+    def _write(self, library: Library, task: Task, rendered: Rendered, outputs: Outputs,
+               tool: str) -> tuple[str | None, Record | None]:
+        """Write every output kind's file of an edition; return (error, main record)."""
+        edition = task.edition
+        inputs = {**dict(sorted(task.inputs.items())), TOOL: tool}
+        records = []
+        try:
+            for kind in self.kinds_of(edition):
+                product = kind.make(edition, rendered)
+                record = _record(library, edition, kind, kind.path(library, edition), product,
+                                 inputs)
+                outputs.write(record, product.data)
+                records.append(record)
+        except OSError as failure:   # a full disk, a read-only folder
+            return (f"{edition}: cannot write {failure.filename}: {failure.strerror}", None)
+        return None, records[0]
 
 
-def _write(paths: Paths, outputs: Outputs, hashes: InputHashes, task: Task,
-           rendered: Rendered) -> Record:
-    """Write an edition's PDF (and its imposed sheets, for booklets); return its record."""
-    library, edition = task.prepared.library, task.edition
-    inputs = hashes.of(edition_files(paths, library, edition, task.templates), [TOOL])
+def _record(library: Library, edition: Edition, kind: EditionKind, path: str, product: Product,
+            inputs: dict[str, str]) -> Record:
+    lang = language(edition.language)
     leaflet = library.leaflets[edition.leaflet].leaflet
-
-    cover = library.blocks[leaflet.blocks[0]][edition.language].block
-
-    def record(path: str, pdf: bytes, pages: int, layout: str) -> Record:
-        lang = language(edition.language)
-        return Record(path, edition.leaflet, edition.language, edition.clinic, edition.format,
-                      edition.variant, layout, typography(cover.title, lang), lang.direction,
-                      leaflet.version, leaflet.review_by.isoformat(), pages, len(pdf),
-                      sha256(pdf), approval(library, edition), inputs)
-
-    main_path, *imposed = edition_outputs(library, edition)
-    main = record(main_path, rendered.pdf, rendered.pages, "pages")
-    outputs.write(main, rendered.pdf)
-    if imposed:
-        sheets = impose_saddle_stitch(rendered.pdf, language(edition.language).rtl)
-        outputs.write(record(imposed[0], sheets, rendered.pages // 2, "saddle-stitch"), sheets)
-    return main
+    cover = printed_block_files(library, edition)[0].block
+    return Record(path, kind.name, edition.leaflet, edition.language, edition.clinic,
+                  edition.format, edition.variant, product.layout, typography(cover.title, lang),
+                  lang.direction, leaflet.version, leaflet.review_by.isoformat(), product.pages,
+                  len(product.data), sha256(product.data), approval(library, edition), inputs)
 
 
-def _results(executor: Executor, settings: RenderSettings,
+def _results(pool: Executor, settings: RenderSettings,
              tasks: dict[Edition, Task]) -> Iterator[tuple]:
     """Run every task's jobs; yield (edition, rendered, error) as each edition completes."""
-    futures = {executor.submit(render_job, settings, task.first): edition
+    futures = {pool.submit(render_job, settings, task.first): edition
                for edition, task in tasks.items()}
     while futures:
         done, _ = wait(futures, return_when=FIRST_COMPLETED)
@@ -442,4 +309,11 @@ def _results(executor: Executor, settings: RenderSettings,
                 if follow_up is None:
                     yield edition, rendered, None
                 else:
-                    futures[executor.submit(render_job, settings, follow_up)] = edition
+                    futures[pool.submit(render_job, settings, follow_up)] = edition
+
+
+def build(paths: Paths, selection: Selection = Selection(), execution: Execution = Execution(),
+          progress: Callable[[Outcome, int], None] = lambda outcome, total: None,
+          release: bool = False) -> Build:
+    """Build the selected editions whose inputs changed, and the catalogue pages."""
+    return Builder(paths, selection, execution, release=release, progress=progress).build()

@@ -11,10 +11,14 @@ from pathlib import Path
 
 from . import builder, report
 from . import status as translation_status
+from .editions import GENERIC, Selection, select
 from .errors import ContentError, LeafletError, UsageError
-from .catalogue import bundle, write_catalogues
+from .kinds import Site
+from .kinds.bundle import Bundle
 from .model import load_library
+from .registry import FORMATS, VARIANTS
 from .render import harfbuzz_subsetter_available
+from .workers import Execution, default_jobs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,7 +48,8 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "status", "watch", "bundle"],
+    parser.add_argument("command", nargs="?", default="build",
+                        choices=["build", "check", "status", "watch", "bundle"],
                         help="what to do (default: build)")
     parser.add_argument("--content", type=Path, default=builder.Paths.content, metavar="DIR",
                         help="content folder: project.yaml, sources.yaml, leaflets/, blocks/ "
@@ -58,17 +63,16 @@ def parser() -> argparse.ArgumentParser:
                              "(default: every language of the project)")
     parser.add_argument("--leaflet", type=_list, default=(), metavar="IDS",
                         help="only these leaflets, comma-separated (default: all)")
-    parser.add_argument("--variant", type=_list, default=("screen",), metavar="NAMES",
-                        help="which variants to build, comma-separated: screen (tagged PDF/UA, "
-                             "the default), press (bleed, crop marks, CMYK, PDF/X-4), "
-                             "large-print (16 pt and more, A4)")
+    parser.add_argument("--variant", type=_list, default=Selection.variants, metavar="NAMES",
+                        help="which variants to build, comma-separated: " + ", ".join(
+                            f"{name} ({variant.help})" for name, variant in VARIANTS.items()))
     parser.add_argument("--format", metavar="NAME",
                         help="build every leaflet in this format instead of its own: "
-                             "a4-leaflet, a5-booklet or tri-fold")
+                             + ", ".join(FORMATS))
     parser.add_argument("--clinic", type=_list, default=(), metavar="IDS",
-                        help="only these clinics' editions, comma-separated; 'generic' for the "
-                             "editions without a clinic (default: generic and every clinic)")
-    parser.add_argument("--jobs", "-j", type=int, default=builder.Execution.jobs, metavar="N",
+                        help=f"only these clinics' editions, comma-separated; '{GENERIC}' for "
+                             "the editions without a clinic (default: generic and every clinic)")
+    parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N",
                         help="render N PDFs at a time in worker processes "
                              "(default: the number of cores, here %(default)s)")
     parser.add_argument("--executor", choices=["local", "dask"], default="local",
@@ -103,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     paths = builder.Paths(content=arguments.content, output=arguments.output,
                           locales=arguments.locales)
-    execution = builder.Execution(jobs=arguments.jobs, scheduler=arguments.scheduler)
-    selection = builder.Selection(languages=arguments.lang, leaflets=arguments.leaflet,
+    execution = Execution(jobs=arguments.jobs, scheduler=arguments.scheduler)
+    selection = Selection(languages=arguments.lang, leaflets=arguments.leaflet,
                                   variants=arguments.variant, format=arguments.format,
                                   clinics=arguments.clinic)
     try:
@@ -128,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def check(paths: builder.Paths, selection: builder.Selection, strict: bool, today: date) -> int:
+def check(paths: builder.Paths, selection: Selection, strict: bool, today: date) -> int:
     prepared = builder.prepare(paths, selection)
     for edition in prepared.editions:  # template errors show up here, not at build time
         builder.render_html(prepared.templates, prepared.library, edition)
@@ -143,14 +147,14 @@ def check(paths: builder.Paths, selection: builder.Selection, strict: bool, toda
     return EXIT_OK
 
 
-def status(paths: builder.Paths, selection: builder.Selection, strict: bool,
+def status(paths: builder.Paths, selection: Selection, strict: bool,
            mark_current: tuple[str, ...]) -> int:
     library = load_library(paths.content)
     if mark_current:
         for change in translation_status.mark_current(library, list(mark_current)):
             print(change)
         library = load_library(paths.content)
-    languages = [edition.language for edition in builder.select(library, selection)]
+    languages = [edition.language for edition in select(library, selection)]
     languages = list(dict.fromkeys(languages))
     print(translation_status.matrix(library, languages))
     details = translation_status.stale_details(library, languages)
@@ -163,7 +167,7 @@ def status(paths: builder.Paths, selection: builder.Selection, strict: bool,
     return EXIT_OK
 
 
-def build(paths: builder.Paths, selection: builder.Selection, execution: builder.Execution,
+def build(paths: builder.Paths, selection: Selection, execution: Execution,
           release: bool = False) -> int:
     started = time.monotonic()
     if not harfbuzz_subsetter_available():
@@ -172,10 +176,8 @@ def build(paths: builder.Paths, selection: builder.Selection, execution: builder
               "sudo apt-get install libharfbuzz-subset0", file=sys.stderr)
     with progress_display() as progress:
         result = builder.build(paths, selection, execution, progress, release=release)
-    catalogues = write_catalogues(paths.output, result.library, list(result.records.values()),
-                                  paths.templates, paths.locales)
     print(summary(result, time.monotonic() - started, paths.output))
-    print("catalogue: " + ", ".join(str(page) for page in catalogues))
+    print("catalogue: " + ", ".join(str(page) for page in result.site_files))
     failed = [outcome.error for outcome in result.outcomes if outcome.error]
     for error in failed:
         print(f"failed: {error}", file=sys.stderr)
@@ -227,13 +229,15 @@ def make_bundles(paths: builder.Paths, clinics: tuple[str, ...]) -> int:
     library = load_library(paths.content)
     if not clinics:
         raise UsageError(f"bundle needs --clinic ID; clinics: {', '.join(library.clinics)}")
+    site = Site(paths.output, paths.roots, library, [])
     for clinic in clinics:
-        print(f"bundle: {bundle(paths.output, clinic, library)}")
+        for written in Bundle(clinic).finish(site):
+            print(f"bundle: {written}")
     return EXIT_OK
 
 
-def watch(paths: builder.Paths, selection: builder.Selection,
-          execution: builder.Execution) -> int:
+def watch(paths: builder.Paths, selection: Selection,
+          execution: Execution) -> int:
     """Build now, then again on every change; an error is shown and watching goes on."""
     from watchfiles import watch as changes
 

@@ -1,8 +1,7 @@
-"""What each format needs beyond its templates: page counts, panels, imposition."""
+"""What formats need beyond their templates: tri-fold panels, booklet imposition."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from io import BytesIO
 
 from .errors import BuildError
@@ -10,23 +9,6 @@ from .errors import BuildError
 TRI_FOLD_PANELS = 6
 BACK_PANEL = TRI_FOLD_PANELS
 BACK_PANEL_TYPES = ("sources",)   # on the back cover, with the document control
-
-
-@dataclass(frozen=True)
-class Format:
-    page_multiple: int = 1        # booklets are padded to a multiple of 4 pages
-    imposed: bool = False         # also written as sheets to print duplex and fold
-    panels: bool = False          # a folded sheet whose blocks are placed on panels
-
-
-FORMATS = {
-    "a4-leaflet": Format(),
-    "a5-booklet": Format(page_multiple=4, imposed=True),
-    "tri-fold": Format(panels=True),
-}
-# Large print is always A4 portrait, whatever the leaflet's format: folds and
-# small pages defeat it (UKAAF/RNIB clear-print guidance).
-LARGE_PRINT_FORMAT = "a4-leaflet"
 
 
 def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, str],
@@ -41,7 +23,8 @@ def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, 
     if pages > TRI_FOLD_PANELS:
         excess = pages - TRI_FOLD_PANELS
         late = [block_id for block_id in block_ids
-                if block_types[block_id] not in BACK_PANEL_TYPES and anchors[block_id] >= BACK_PANEL]
+                if block_types[block_id] not in BACK_PANEL_TYPES
+                and anchors[block_id] >= BACK_PANEL]
         raise BuildError(
             f"{edition}: the content needs {pages} panels and a tri-fold has "
             f"{TRI_FOLD_PANELS}: it overflows by {excess} panel{'s' if excess > 1 else ''}"
@@ -102,7 +85,7 @@ def impose_saddle_stitch(pdf: bytes, right_to_left: bool) -> bytes:
         sheet.merge_transformed_page(reader.pages[right - 1],
                                      Transformation().translate(tx=left_edge + width, ty=bottom))
         writer.add_page(sheet)
-    writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
+    writer.add_metadata(dict(reader.metadata or {}))
     output = BytesIO()
     writer.write(output)
     return output.getvalue()

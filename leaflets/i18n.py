@@ -7,14 +7,10 @@ catalog under ``locales/``, so adding a language needs no code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, time
-from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
-from babel.core import get_global, parse_locale
 from babel.dates import format_date, format_interval, format_skeleton, get_day_names
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -23,31 +19,10 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from .errors import ContentError, Location, Problem, shown
+from .inputs import sha256
+from .languages import Language
 
 CATALOG = Path("LC_MESSAGES") / "messages.po"
-
-
-@dataclass(frozen=True)
-class Language:
-    """What the templates need to know about one language."""
-
-    code: str
-    locale: Locale
-    direction: str  # "ltr" or "rtl"
-    script: str     # ISO 15924, e.g. "Latn", "Arab"
-
-    @property
-    def rtl(self) -> bool:
-        return self.direction == "rtl"
-
-
-@cache
-def language(code: str) -> Language:
-    locale = Locale.parse(code.replace("-", "_"))
-    likely = get_global("likely_subtags").get(str(locale)) or get_global("likely_subtags").get(
-        locale.language, str(locale))
-    script = locale.script or parse_locale(likely)[2] or "Latn"
-    return Language(code, locale, "rtl" if locale.text_direction == "rtl" else "ltr", script)
 
 
 # --- catalogs -----------------------------------------------------------------------
@@ -63,12 +38,18 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
         raise ContentError([Problem(Location(shown(path)), (
             f"no catalog for language '{code}': create it with "
             f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
-    broken = _unquoted_lines(path)
+    raw = path.read_bytes()   # read once: what is checked is what is compiled and hashed
+    try:
+        broken = _unquoted_lines(path, raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ContentError([Problem(Location(shown(path), raw.count(b"\n", 0, error.start) + 1),
+                                    f"expected UTF-8 text, found the byte "
+                                    f"0x{raw[error.start]:02x}; save the catalog as UTF-8")]
+                           ) from None
     if broken:
         raise ContentError(broken)
     try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=code.replace("-", "_"), abort_invalid=True)
+        catalog = read_po(BytesIO(raw), locale=code.replace("-", "_"), abort_invalid=True)
     except (PoFileError, ValueError) as error:
         raise ContentError([Problem(Location(shown(path)), f"invalid catalog: {error}")]) from None
     problems = []
@@ -100,18 +81,20 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    return Translations(buffer)
+    translations = Translations(buffer)
+    translations.digest = sha256(raw)   # what the editions using it record as their input
+    return translations
 
 
 _PO_STRING_LINE = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(\[\d+\])?)?\s*(.*)$')
 _PO_QUOTED = re.compile(r'^"(?:[^"\\]|\\.)*"$')
 
 
-def _unquoted_lines(path: Path) -> list[Problem]:
+def _unquoted_lines(path: Path, text: str) -> list[Problem]:
     """Lines of a catalog whose text is not properly quoted: Babel would silently cut
     a letter off such a translation."""
     problems = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         match = _PO_STRING_LINE.match(line)

@@ -11,7 +11,6 @@ most once a second and at the end: a killed build costs a few re-renders.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -19,6 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+
+from .inputs import sha256
 
 MANIFEST = "manifest.json"
 STATE = ".build-state.json"
@@ -55,38 +56,13 @@ def remove_partial_files(output: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-class InputHashes:
-    """Content hashes of a build's inputs, each file read once per build.
-
-    An input is named by its absolute path, or is one of the extra named
-    inputs given here (such as the version of the tool itself).
-    """
-
-    def __init__(self, extra: dict[str, str]) -> None:
-        self._hashes: dict[str, str | None] = dict(extra)
-
-    def __call__(self, name: str) -> str | None:
-        if name not in self._hashes:
-            try:
-                self._hashes[name] = sha256(Path(name).read_bytes())
-            except OSError:
-                self._hashes[name] = None
-        return self._hashes[name]
-
-    def of(self, paths: list[Path], extra: list[str]) -> dict[str, str | None]:
-        names = sorted({str(path.resolve()) for path in paths}) + extra
-        return {name: self(name) for name in names}
-
-
 @dataclass(frozen=True)
 class Record:
-    """One PDF: what the manifest says of it, and the inputs it was made from."""
+    """One output file of an edition: what the manifest says of it, and the inputs it was
+    made from."""
 
     path: str
+    kind: str              # the output kind that made it
     leaflet: str
     language: str
     clinic: str | None     # None for the generic edition
@@ -97,7 +73,7 @@ class Record:
     direction: str         # "ltr" or "rtl"
     version: str
     review_by: str
-    pages: int
+    pages: int | None      # None for a file without pages
     bytes: int
     sha256: str
     approval: str
@@ -138,9 +114,9 @@ class Outputs:
         return record is not None and bool(record.inputs) and all(
             hash_of(name) == digest for name, digest in record.inputs.items())
 
-    def write(self, record: Record, pdf: bytes) -> None:
-        """Write a PDF, then the manifest that describes it."""
-        atomic_write(self.folder / record.path, pdf)
+    def write(self, record: Record, data: bytes) -> None:
+        """Write an output file, then the manifest that describes it."""
+        atomic_write(self.folder / record.path, data)
         self.records[record.path] = record
         records = [self.records[path].public() for path in sorted(self.records)]
         atomic_write(self.folder / MANIFEST, (json.dumps(

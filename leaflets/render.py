@@ -4,60 +4,23 @@ from __future__ import annotations
 
 import ctypes.util
 import logging
+import mimetypes
 import re
 import signal
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError, SetupError
+from .fonts import font_face_css, font_faces
+from .inputs import Recorder, Roots
 from .model import Project
+from .registry import FORMATS, VARIANTS
 from .templates import FILLER_MARKER, palette_css
-
-FONT_PACKAGE_HINT = "apt-get install fonts-noto-core"
-_STYLES = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
-           "italic": ("normal", "italic"), "bold_italic": ("bold", "italic")}
-
-
-@dataclass(frozen=True)
-class FontFace:
-    family: str
-    weight: str
-    style: str
-    path: Path
-
-
-def font_faces(project: Project) -> list[FontFace]:
-    """Every font file the settings name, found in the configured directories."""
-    faces, missing = [], []
-    for family, files in project.fonts.families.items():
-        for field, (weight, style) in _STYLES.items():
-            name = getattr(files, field)
-            if name is None:
-                continue
-            found = next((Path(directory) / name for directory in project.fonts.directories
-                          if (Path(directory) / name).is_file()), None)
-            if found is None:
-                missing.append(name)
-            else:
-                faces.append(FontFace(family, weight, style, found))
-    if missing:
-        raise SetupError(
-            f"font files not found in {', '.join(project.fonts.directories)}: "
-            f"{', '.join(missing)}; install them with: {FONT_PACKAGE_HINT} "
-            "(or run 'python3 build.py', which installs what is missing)")
-    return faces
-
-
-def font_face_css(faces: list[FontFace]) -> str:
-    return "\n".join(
-        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-        f'font-style: {face.style}; src: url("{face.path.as_uri()}"); }}'
-        for face in faces)
 
 
 def harfbuzz_subsetter_available() -> bool:
@@ -81,14 +44,7 @@ class Rendered:
     pdf: bytes
     pages: int
     anchors: dict[str, int]  # element id → the first page (from 1) it is on
-
-
-# write_pdf options of each variant. PDF/UA-1 implies a tagged structure.
-VARIANT_OPTIONS = {
-    "screen": {"pdf_variant": "pdf/ua-1"},
-    "large-print": {"pdf_variant": "pdf/ua-1"},
-    "press": {"pdf_variant": "pdf/x-4"},
-}
+    inputs: dict[str, str] = field(default_factory=dict)   # every file served, with its hash
 
 
 class Renderer:
@@ -97,16 +53,17 @@ class Renderer:
     Importing WeasyPrint, building the font configuration and parsing the
     stylesheets cost far more than laying out a leaflet, so all of it is done
     once here (stylesheets once per format and variant) and reused for every
-    document.
+    document. What the parsing read (stylesheets, fonts, the colour profile) is
+    remembered with the parsed sheets, so every document that uses them records it.
     """
 
-    def __init__(self, project: Project, templates_dir: Path, asset_dirs: list[Path]):
+    def __init__(self, project: Project, roots: Roots):
         import weasyprint
         import weasyprint.urls
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
-        self.templates_dir = templates_dir
+        self.templates_dir = roots.templates
         self.palette = project.palette
         self.limits = project.limits
         faces = font_faces(project)
@@ -115,53 +72,74 @@ class Renderer:
             raise SetupError(f"the press colour profile {profile} (print.output_profile in "
                              "project.yaml) does not exist; install it with: "
                              "apt-get install libgs-common")
-        self.fetcher = sandboxed_fetcher(weasyprint, [templates_dir, *asset_dirs],
+        self.recorder = Recorder(roots)
+        self.fetcher = sandboxed_fetcher(weasyprint, self.recorder,
+                                         [roots.templates, roots.content / "assets"],
                                          [face.path for face in faces] + [profile])
         self.font_config = FontConfiguration()
         # Filled by @color-profile rules as stylesheets are parsed: the press output intent.
         self.color_profiles: dict = {}
+        self._stylesheets: dict[tuple[str, str], tuple[list, dict[str, str]]] = {}
         try:
-            self._common = [self._css(string=font_face_css(faces)),
-                            self._css(filename=templates_dir / "leaflet.css")]
-            self._press_intent = self._css(string=(
+            self._common = self._parsed(lambda: [
+                self._css(string=font_face_css(faces)), self._css(file="leaflet.css")])
+            self._press_intent = self._parsed(lambda: [self._css(string=(
                 f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
-                "components: cyan magenta yellow black; }"))
+                "components: cyan magenta yellow black; }"))])
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BuildError(f"stylesheets: {error.__cause__ or error}") from None
-        self._stylesheets: dict[tuple[str, str], list] = {}
-        self.base_url = templates_dir.resolve().as_uri() + "/"
+        self.base_url = self.templates_dir.resolve().as_uri() + "/"
         # WeasyPrint reports unreachable resources as log warnings; the fetcher
         # raises instead, so its logger would only repeat what we say better.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-    def _css(self, filename: Path | None = None, string: str | None = None):
-        return self._weasyprint.CSS(filename=str(filename) if filename else None, string=string,
+    def _parsed(self, parse) -> tuple[list, dict[str, str]]:
+        """Parse some stylesheets; return them with every file the parsing read."""
+        self.recorder.inputs = {}
+        return parse(), self.recorder.inputs
+
+    def _css(self, file: str | None = None, string: str | None = None):
+        """A stylesheet from a string, or from a file of the templates folder read
+        through the recorder (so that it is an input of every document using it)."""
+        base_url = None
+        if file is not None:
+            path = self.templates_dir / file
+            string, base_url = self.recorder.read(path).decode(), path.resolve().as_uri()
+        return self._weasyprint.CSS(string=string, base_url=base_url,
                                     font_config=self.font_config, url_fetcher=self.fetcher,
                                     color_profiles=self.color_profiles)
 
-    def stylesheets(self, format: str, variant: str) -> list:
-        """The parsed stylesheets of a format and variant (a refused URL in them stops
-        the render, like one in the document)."""
+    def stylesheets(self, format: str, variant: str) -> tuple[list, dict[str, str]]:
+        """The parsed stylesheets of a format and variant in cascade order, with what they
+        read (a refused URL in them stops the render, like one in the document)."""
         if (format, variant) not in self._stylesheets:
-            sheets = [self._css(string=palette_css(self.palette, variant)), *self._common,
-                      self._css(filename=self.templates_dir / "formats" / f"{format}.css"),
-                      self._css(filename=self.templates_dir / "variants" / f"{variant}.css")]
-            if variant == "press":
-                sheets.append(self._press_intent)
-            self._stylesheets[format, variant] = sheets
+            entry = VARIANTS[variant]
+            (palette,), palette_read = self._parsed(
+                lambda: [self._css(string=palette_css(self.palette, variant))])
+            own, own_read = self._parsed(lambda: [self._css(file=FORMATS[format].stylesheet),
+                                                  self._css(file=entry.stylesheet)])
+            intent, intent_read = self._press_intent if entry.output_intent else ([], {})
+            common, common_read = self._common
+            self._stylesheets[format, variant] = (
+                [palette, *common, *own, *intent],
+                {**palette_read, **common_read, **own_read, **intent_read})
         return self._stylesheets[format, variant]
 
     def layout(self, html: str, format: str, variant: str):
         document = self._weasyprint.HTML(string=html, base_url=self.base_url,
                                          url_fetcher=self.fetcher)
-        profiles = self.color_profiles if variant == "press" else {}
-        return document.render(stylesheets=self.stylesheets(format, variant),
+        profiles = self.color_profiles if VARIANTS[variant].output_intent else {}
+        return document.render(stylesheets=self.stylesheets(format, variant)[0],
                                font_config=self.font_config, color_profiles=profiles)
 
     def render(self, job: Job) -> Rendered:
         """Lay out and write one document, within the project's limits."""
         with time_limit(self.limits.seconds, job.name):
-            return self._render(job)
+            sheets_read = self.stylesheets(job.format, job.variant)[1]
+            self.recorder.inputs = {}
+            rendered = self._render(job)
+            return Rendered(rendered.pdf, rendered.pages, rendered.anchors,
+                            {**sheets_read, **self.recorder.inputs})
 
     def _render(self, job: Job) -> Rendered:
         try:
@@ -181,7 +159,7 @@ class Renderer:
                 for anchor in page.anchors:
                     anchors.setdefault(anchor, number)
             pdf = document.write_pdf(finisher=partial(_stable_document_id, job.name),
-                                     **VARIANT_OPTIONS[job.variant])
+                                     pdf_variant=VARIANTS[job.variant].pdf_variant)
             return Rendered(pdf, len(document.pages), anchors)
         except self._weasyprint.urls.FatalURLFetchingError as error:
             raise BuildError(f"{job.name}: {error.__cause__ or error}") from None
@@ -220,8 +198,10 @@ def _stable_document_id(name: str, document, pdf) -> None:
     stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part) for part in stream.stream]
 
 
-def sandboxed_fetcher(weasyprint, allowed_dirs: list[Path], allowed_files: list[Path]):
-    """A URL fetcher that serves only the given folders and files, and data: URLs.
+def sandboxed_fetcher(weasyprint, recorder: Recorder, allowed_dirs: list[Path],
+                      allowed_files: list[Path]):
+    """A URL fetcher that serves only the given folders and files, and data: URLs, and
+    records each file it serves with the hash of the very bytes it served.
 
     It fails on errors, so a refused or missing resource stops the render
     instead of leaving a hole in the page.
@@ -240,7 +220,9 @@ def sandboxed_fetcher(weasyprint, allowed_dirs: list[Path], allowed_files: list[
                 if path in files or any(path.is_relative_to(root) for root in roots):
                     if not path.is_file():
                         raise ValueError(f"'{url}' does not exist")
-                    return super().fetch(url, headers)
+                    mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return weasyprint.urls.URLFetcherResponse(
+                        url, recorder.read(path), {"Content-Type": mime_type})
             raise ValueError(f"refused to load '{url}': only files under "
                              f"{', '.join(map(str, roots))}, the configured fonts and data: "
                              "URLs may be used")

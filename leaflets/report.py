@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from .editions import Edition, printed_blocks
 from .errors import Problem
 from .markup import passages
 from .model import Library
 from .readability import FORMULAS, TARGET, Score, score
-from .templates import Edition
 
 
 def _used_blocks(library: Library, editions: list[Edition]) -> dict[str, list[str]]:
     """Block id → languages, for the blocks the selected editions use, in a stable order."""
     used: dict[str, list[str]] = {}
     for edition in editions:
-        for block_id in library.leaflets[edition.leaflet].leaflet.blocks:
+        for block_id in printed_blocks(library, edition):
             languages = used.setdefault(block_id, [])
             if edition.language not in languages:
                 languages.append(edition.language)

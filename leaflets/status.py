@@ -17,9 +17,10 @@ from pathlib import Path
 import yaml
 
 from . import sources
-from .outputs import atomic_write
+from .editions import Edition, printed_blocks
 from .errors import UsageError
 from .model import BLOCK_TYPES, Block, BlockFile, Library
+from .outputs import atomic_write
 
 STATES = ("missing", "stale", "draft", "reviewed", "approved")
 
@@ -54,11 +55,12 @@ def incomplete(library: Library, languages: list[str]) -> int:
                for language in languages)
 
 
-def unreleasable(library: Library, leaflet_id: str, language: str) -> list[str]:
-    """Why an edition may not be released: its blocks that are not approved and current."""
+def unreleasable(library: Library, edition: Edition) -> list[str]:
+    """Why an edition may not be released: the blocks it prints that are not approved
+    and current."""
     reasons = []
-    for block_id in library.leaflets[leaflet_id].leaflet.blocks:
-        entry = cell(library, block_id, language)
+    for block_id in printed_blocks(library, edition):
+        entry = cell(library, block_id, edition.language)
         if not entry.releasable:
             reasons.append(f"{block_id} is {entry.state}")
     return reasons

@@ -5,37 +5,30 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
-from io import BytesIO
 from functools import partial
+from io import BytesIO
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    BaseLoader,
+    BytecodeCache,
+    Environment,
+    StrictUndefined,
+    TemplateNotFound,
+    pass_context,
+)
 from jinja2.bccache import Bucket
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from . import i18n, markup
+from .editions import Edition, is_draft, printed_block_files
 from .formats import BACK_PANEL_TYPES
+from .inputs import Roots, sha256
 from .model import Block, Colour, CoverBlock, Library, Source
+from .registry import FORMATS, VARIANTS
 
-
-VARIANTS = ("screen", "press", "large-print")
 FILLER_MARKER = Markup("<!--filler-->")
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One PDF to make: a leaflet in a language, in a format and a variant."""
-
-    leaflet: str
-    language: str
-    format: str = "a4-leaflet"
-    variant: str = "screen"
-    clinic: str | None = None   # None: the generic edition
-
-    def __str__(self) -> str:
-        extra = "" if self.variant == "screen" else f", {self.variant}"
-        clinic = f" for {self.clinic}" if self.clinic else ""
-        return f"{self.leaflet} ({self.language}, {self.format}{extra}){clinic}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +58,31 @@ def font_stack(library: Library, lang: i18n.Language) -> str:
     return ", ".join(f"'{family}'" for family in families)
 
 
+class RecordingLoader(BaseLoader):
+    """Loads templates from one folder and keeps the hash of the bytes it read for each,
+    so that a template saved during a build is recorded as it was used."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.digests: dict[str, str] = {}
+
+    def get_source(self, environment, template):
+        path = self.folder.joinpath(*split_template_path(template))
+        try:
+            data = path.read_bytes()
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            raise TemplateNotFound(template) from None
+        self.digests[template] = sha256(data)
+
+        def uptodate() -> bool:
+            try:
+                return path.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+        return data.decode("utf-8"), str(path), uptodate
+
+
 class RecordingEnvironment(Environment):
     """A Jinja environment that notes every template a render asks for.
 
@@ -84,13 +102,13 @@ class RecordingEnvironment(Environment):
 @dataclass(frozen=True)
 class RenderedHTML:
     html: str
-    templates: list[Path]   # every template file the render used
+    inputs: dict[str, str]  # every template, catalog and image the render used, hashed
     filler: str = ""        # one page to add at FILLER_MARKER until the page count fits
 
 
 def colour_value(colour: Colour, variant: str) -> str:
     """A palette colour as CSS: CMYK for the press, RGB otherwise."""
-    if variant == "press":
+    if VARIANTS[variant].colours == "cmyk":
         return f"device-cmyk({' '.join(f'{part:g}' for part in colour.cmyk)})"
     return colour.rgb
 
@@ -132,17 +150,17 @@ class _SharedBytecode(BytecodeCache):
 class Templates:
     """Renders editions to HTML; one Jinja environment per language."""
 
-    def __init__(self, templates_dir: Path, locales_dir: Path):
-        self.templates_dir = templates_dir
-        self.locales_dir = locales_dir
+    def __init__(self, roots: Roots):
+        self.roots = roots
+        self.loader = RecordingLoader(roots.templates)
         self._environments: dict[str, RecordingEnvironment] = {}
+        self._catalogs: dict[str, str] = {}   # language → hash of the catalog compiled
         self._bytecode = _SharedBytecode()
 
     def environment(self, code: str) -> RecordingEnvironment:
         if code not in self._environments:
-            lang = i18n.language(code)
             environment = RecordingEnvironment(
-                loader=FileSystemLoader(self.templates_dir),
+                loader=self.loader,
                 autoescape=True,
                 undefined=StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
@@ -150,71 +168,92 @@ class Templates:
                 lstrip_blocks=True,
                 bytecode_cache=self._bytecode,
             )
-            translations = i18n.load_catalog(self.locales_dir, code)
+            translations = i18n.load_catalog(self.roots.locales, code)
+            self._catalogs[code] = translations.digest
             environment.install_gettext_translations(translations, newstyle=True)
-            typeset = partial(i18n.typography, lang=lang,
-                              quotes=i18n.quotation_marks(translations))
-            environment.filters.update(
-                text=lambda value: escape(typeset(str(value))),
-                plain=lambda value: str(value),
-                markdown=pass_context(lambda context, value: Markup(markup.to_html(
-                    str(value), typeset, context["asset_url"]))),
-                figure=lambda value, style: i18n.format_figure(value, style, lang),
-                day=lambda value: i18n.format_day(value, lang),
-                partial_date=lambda value, code=code: i18n.format_partial_date(
-                    value, i18n.language(code)),
-                isolated=lambda value: i18n.isolate(str(value), lang),
-                weekdays=lambda days: i18n.format_days(days, lang),
-                hours=lambda opens, closes: i18n.isolate(
-                    i18n.format_opening_hours(opens, closes, lang), lang),
-                cite_short=lambda source: i18n.isolate(
-                    f"{source.publisher}, {short_date(source)}", lang),
-                css_counters=css_counters,
-            )
+            environment.filters.update(_filters(i18n.language(code), translations))
             self._environments[code] = environment
         return self._environments[code]
 
     def render(self, library: Library, edition: Edition,
                panels: dict[str, int] | None = None) -> RenderedHTML:
         """Render an edition; ``panels`` places blocks on the panels of a folded sheet."""
-        lang = i18n.language(edition.language)
         environment = self.environment(edition.language)
-        manifest = library.leaflets[edition.leaflet].leaflet
-        views = [BlockView(block_id, library.blocks[block_id][edition.language].block)
-                 for block_id in manifest.blocks_in(edition.format)]
-        cover = next(view.block for view in views if isinstance(view.block, CoverBlock))
-        draft = any(view.review.status != "approved" for view in views)
         environment.requested = set()
-        template = environment.get_template(f"formats/{edition.format}.html.j2")
-        context = template.new_context(dict(
-            lang=lang,
-            leaflet=manifest,
-            leaflet_id=edition.leaflet,
-            title=cover.title,
-            blocks=views,
-            sources=library.sources,
-            publisher=library.project.publisher,
-            format=edition.format,
-            variant=edition.variant,
-            draft=draft,
-            online_url=library.project.online_url.format(lang=edition.language,
-                                                         leaflet=edition.leaflet),
-            qr_image=qr_image,
-            colour=lambda name: colour_value(library.project.palette[name], edition.variant),
-            panels=panels,
-            back_panel_types=BACK_PANEL_TYPES,
-            clinic=library.clinics[edition.clinic].clinic if edition.clinic else None,
-            asset_url=lambda reference: (library.root / "assets" / reference).resolve().as_uri(),
-            filler_marker=FILLER_MARKER,
-            font_stack_of=lambda code: Markup(font_stack(library, i18n.language(code))),
-            start_side="right" if lang.rtl else "left",
-            end_side="left" if lang.rtl else "right",
-        ))
+        assets: dict[str, str] = {}
+        template = environment.get_template(FORMATS[edition.format].template)
+        context = template.new_context(
+            _context(library, edition, panels, lambda reference: self._asset_url(
+                library, reference, assets)))
         html = "".join(template.root_render_func(context))
         filler = ("".join(template.blocks["filler"](context))
                   if "filler" in template.blocks else "")
-        used = [self.templates_dir / name for name in sorted(environment.requested)]
-        return RenderedHTML(html, used, filler)
+        catalog = self.roots.key(self.roots.locales / edition.language / i18n.CATALOG)
+        inputs = {f"templates:{name}": self.loader.digests[name]
+                  for name in sorted(environment.requested)}
+        return RenderedHTML(html, {**inputs, catalog: self._catalogs[edition.language],
+                                   **assets}, filler)
+
+    def _asset_url(self, library: Library, reference: str, assets: dict[str, str]) -> str:
+        """The address of an image under content/assets/, recorded as an input."""
+        path = library.root / "assets" / reference
+        assets[self.roots.key(path)] = sha256(path.read_bytes())
+        return path.resolve().as_uri()
+
+
+def _filters(lang: i18n.Language, translations) -> dict:
+    """The filters templates format and typeset text with, in one language."""
+    typeset = partial(i18n.typography, lang=lang, quotes=i18n.quotation_marks(translations))
+    return dict(
+        text=lambda value: escape(typeset(str(value))),
+        plain=lambda value: str(value),
+        markdown=pass_context(lambda context, value: Markup(markup.to_html(
+            str(value), typeset, context["asset_url"]))),
+        figure=lambda value, style: i18n.format_figure(value, style, lang),
+        day=lambda value: i18n.format_day(value, lang),
+        partial_date=lambda value, code=lang.code: i18n.format_partial_date(
+            value, i18n.language(code)),
+        isolated=lambda value: i18n.isolate(str(value), lang),
+        weekdays=lambda days: i18n.format_days(days, lang),
+        hours=lambda opens, closes: i18n.isolate(
+            i18n.format_opening_hours(opens, closes, lang), lang),
+        cite_short=lambda source: i18n.isolate(f"{source.publisher}, {short_date(source)}",
+                                               lang),
+        css_counters=css_counters,
+    )
+
+
+def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
+             asset_url) -> dict:
+    """What an edition's templates see."""
+    lang = i18n.language(edition.language)
+    views = [BlockView(block_file.id, block_file.block)
+             for block_file in printed_block_files(library, edition)]
+    cover = next(view.block for view in views if isinstance(view.block, CoverBlock))
+    return dict(
+        lang=lang,
+        leaflet=library.leaflets[edition.leaflet].leaflet,
+        leaflet_id=edition.leaflet,
+        title=cover.title,
+        blocks=views,
+        sources=library.sources,
+        publisher=library.project.publisher,
+        format=edition.format,
+        variant=edition.variant,
+        draft=is_draft(library, edition),
+        online_url=library.project.online_url.format(lang=edition.language,
+                                                     leaflet=edition.leaflet),
+        qr_image=qr_image,
+        colour=lambda name: colour_value(library.project.palette[name], edition.variant),
+        panels=panels,
+        back_panel_types=BACK_PANEL_TYPES,
+        clinic=library.clinics[edition.clinic].clinic if edition.clinic else None,
+        asset_url=asset_url,
+        filler_marker=FILLER_MARKER,
+        font_stack_of=lambda code: Markup(font_stack(library, i18n.language(code))),
+        start_side="right" if lang.rtl else "left",
+        end_side="left" if lang.rtl else "right",
+    )
 
 
 def short_date(source: Source) -> str:

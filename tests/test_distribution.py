@@ -170,6 +170,7 @@ def test_catalogue_in_a_browser_filters_searches_and_links(distributed, catalogu
         page.fill("#search", "nothing like this")
         assert page.is_visible("#none")
 
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        hrefs = page.eval_on_selector_all("a[href]",
+                                          "links => links.map(a => a.getAttribute('href'))")
         assert hrefs and all((path.parent / href).is_file() for href in hrefs)
         assert opened.errors == []

@@ -58,7 +58,7 @@ def page_text(path: Path, index: int, region: tuple[float, float] | None = None)
 def test_screen_edition_is_tagged_pdf_ua_with_bookmarks_and_links(printed):
     reader = PdfReader(printed / "fr/immunotherapy-basics.pdf")
     root = reader.trailer["/Root"]
-    assert boxes(reader.pages[0])["mediabox"] == (0, 0, *map(lambda v: round(v, 1), A4))
+    assert boxes(reader.pages[0])["mediabox"] == (0, 0, *(round(v, 1) for v in A4))
     assert 'pdfuaid:part="1"' in xmp(reader)
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
@@ -219,12 +219,13 @@ def test_review_dates_are_checked(run):
 
 
 def test_icon_arrays_colour_as_many_people_as_the_figure_and_say_so(printed):
-    from leaflets.templates import Edition
+    from leaflets.editions import Edition
+    from leaflets.registry import DEFAULT_FORMAT
 
     prepared = builder.prepare(builder.Paths(), builder.Selection(
         languages=("fr",), leaflets=("immunotherapy-response",)))
     html = builder.render_html(prepared.templates, prepared.library,
-                               Edition("immunotherapy-response", "fr")).html
+                               Edition("immunotherapy-response", "fr", DEFAULT_FORMAT)).html
     arrays = re.findall(r'<svg class="icon-array".*?</svg>', html, re.S)
     assert len(arrays) == 2
     coloured = [len(re.findall(r"<g fill=\"#0b6e75\">", svg)) for svg in arrays]

@@ -8,8 +8,6 @@ the file system, copied to a shared drive, or unzipped from a bundle.
 
 from __future__ import annotations
 
-import hashlib
-import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -17,14 +15,13 @@ from pathlib import Path
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .errors import UsageError
-from .i18n import language, load_catalog
-from .model import Library
-from .outputs import Record, atomic_write, write_if_changed
+from ..i18n import language, load_catalog
+from ..outputs import Record, atomic_write, write_if_changed
+from ..registry import FORMATS, N_, VARIANTS
+from . import Site, SiteKind
 
 THUMBNAIL_WIDTH = 240  # pixels
-SUMS = "SHA256SUMS"
-ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that the same files give the same bundle
+SHEETS_LABEL = N_("Booklet to print on both sides and fold")
 
 
 @dataclass
@@ -51,7 +48,7 @@ def thumbnail(pdf: bytes) -> bytes:
 def _rows(records: list[Record], languages: list[str]) -> list[Row]:
     rows: dict[tuple[str, str], Row] = {}
     # The screen edition in the leaflet's own format comes first and is the main file.
-    ranked = sorted(records, key=lambda record: (record.variant != "screen",
+    ranked = sorted(records, key=lambda record: (not VARIANTS[record.variant].default,
                                                  record.layout != "pages", record.path))
     for record in ranked:
         key = (record.leaflet, record.language)
@@ -63,46 +60,49 @@ def _rows(records: list[Record], languages: list[str]) -> list[Row]:
                   key=lambda row: (row.main.leaflet, languages.index(row.main.language)))
 
 
-def write_catalogues(output: Path, library: Library, records: list[Record],
-                     templates_dir: Path, locales_dir: Path) -> list[Path]:
-    """Write the generic catalogue and one per clinic from the build's records."""
-    written = []
-    for clinic_id in [None, *library.clinics]:
-        folder = output / "clinics" / clinic_id if clinic_id else output
-        chosen = [record for record in records if record.clinic == clinic_id]
-        if chosen or clinic_id is None:
-            written.append(_write_catalogue(output, folder, chosen, library, clinic_id,
-                                            templates_dir, locales_dir))
-    return written
+class CataloguePages(SiteKind):
+    """The generic catalogue page and one per clinic, from the build's records."""
+
+    name = "catalogue"
+
+    def finish(self, site: Site) -> list[Path]:
+        written = []
+        for clinic_id in [None, *site.library.clinics]:
+            folder = site.output / "clinics" / clinic_id if clinic_id else site.output
+            chosen = [record for record in site.records if record.clinic == clinic_id]
+            if chosen or clinic_id is None:
+                written.append(_write_catalogue(site, folder, chosen, clinic_id))
+        return written
 
 
-def _write_catalogue(output: Path, folder: Path, records: list[Record], library: Library,
-                     clinic_id: str | None, templates_dir: Path, locales_dir: Path) -> Path:
-    rows = _rows(records, library.languages)
+def _write_catalogue(site: Site, folder: Path, records: list[Record],
+                     clinic_id: str | None) -> Path:
+    rows = _rows(records, site.library.languages)
     thumbnails = folder / "thumbnails"
     wanted = set()
     for row in rows:
         name = f"{row.main.sha256[:16]}.png"   # named by content: rebuilt only when it changes
         wanted.add(name)
         if not (thumbnails / name).is_file():
-            atomic_write(thumbnails / name, thumbnail((output / row.main.path).read_bytes()))
+            atomic_write(thumbnails / name, thumbnail((site.output / row.main.path).read_bytes()))
         row.thumbnail = f"thumbnails/{name}"
     for stale in thumbnails.glob("*.png") if thumbnails.is_dir() else ():
         if stale.name not in wanted:
             stale.unlink()
-    page = _render(rows, library, clinic_id, folder, output, templates_dir, locales_dir)
+    page = _render(site, rows, clinic_id, folder)
     write_if_changed(folder / "index.html", page.encode())
     return folder / "index.html"
 
 
-def _render(rows: list[Row], library: Library, clinic_id: str | None, folder: Path,
-            output: Path, templates_dir: Path, locales_dir: Path) -> str:
+def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path) -> str:
+    library = site.library
     ui = language(library.project.source_language)   # the staff's language
-    environment = Environment(loader=FileSystemLoader(templates_dir), autoescape=True,
+    environment = Environment(loader=FileSystemLoader(site.roots.templates), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                               trim_blocks=True, lstrip_blocks=True)
-    environment.install_gettext_translations(load_catalog(locales_dir, ui.code), newstyle=True)
-    prefix = folder.relative_to(output)
+    environment.install_gettext_translations(load_catalog(site.roots.locales, ui.code),
+                                             newstyle=True)
+    prefix = folder.relative_to(site.output)
     languages = sorted({row.main.language for row in rows}, key=library.languages.index)
     return environment.get_template("catalogue.html.j2").render(
         ui=ui,
@@ -119,32 +119,9 @@ def _render(rows: list[Row], library: Library, clinic_id: str | None, folder: Pa
 
 
 def edition_label(record: Record) -> str:
-    """What a file is, as its link says it: the key of a catalogue string."""
+    """What a file is, as its link says it: a catalog string."""
     if record.layout == "saddle-stitch":
-        return "booklet-sheets"
-    if record.variant != "screen":
-        return record.variant
-    return record.format
-
-
-def bundle(output: Path, clinic_id: str, library: Library) -> Path:
-    """A zip of a clinic's catalogue folder (PDFs, page, thumbnails) with SHA256SUMS."""
-    if clinic_id not in library.clinics:
-        raise UsageError(f"unknown clinic '{clinic_id}'; expected one of: "
-                         f"{', '.join(library.clinics)}")
-    folder = output / "clinics" / clinic_id
-    if not (folder / "index.html").is_file():
-        raise UsageError(f"no editions built for clinic '{clinic_id}' yet: run "
-                         f"'python3 build.py --clinic {clinic_id}' first")
-    files = sorted(path for path in folder.rglob("*")
-                   if path.is_file() and not path.name.startswith("."))
-    sums = "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  "
-                   f"{path.relative_to(folder).as_posix()}\n" for path in files)
-    buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in [*((path.relative_to(folder).as_posix(), path.read_bytes())
-                             for path in files), (SUMS, sums.encode())]:
-            archive.writestr(zipfile.ZipInfo(f"{clinic_id}/{name}", ZIP_TIME), data)
-    target = output / "bundles" / f"{clinic_id}.zip"
-    atomic_write(target, buffer.getvalue())
-    return target
+        return SHEETS_LABEL
+    if VARIANTS[record.variant].default:
+        return FORMATS[record.format].label
+    return VARIANTS[record.variant].label

@@ -1,0 +1,81 @@
+"""Output kinds: what a build produces, each declared by one class.
+
+An ``EditionKind`` makes one file per edition it applies to, from that edition's
+render (the PDF itself, a booklet's imposed sheets). A ``SiteKind`` makes files
+once per build from the records of every edition (the catalogue pages, a
+clinic's bundle). The builder plans, renders, writes atomically and records;
+a kind only says what it produces and how. Adding an output is one class,
+given to the ``Builder`` (``DEFAULT_EDITION_KINDS``/``DEFAULT_SITE_KINDS`` are
+what ``build.py`` makes).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from ..editions import Edition, output_name
+from ..inputs import Roots
+from ..model import Library
+from ..outputs import Record
+from ..render import Rendered
+
+
+@dataclass(frozen=True)
+class Product:
+    """The bytes an edition kind made, and what the manifest says of their layout."""
+
+    data: bytes
+    pages: int | None
+    layout: str          # "pages", "saddle-stitch", …
+
+
+class EditionKind(ABC):
+    """A file made for each edition the kind applies to, from the edition's render."""
+
+    name: ClassVar[str]
+    extension: ClassVar[str] = "pdf"
+    parts: ClassVar[tuple[str, ...]] = ()   # added to the edition's file name
+
+    def applies(self, edition: Edition) -> bool:
+        return True
+
+    def path(self, library: Library, edition: Edition) -> str:
+        """Where the file goes, relative to the output folder."""
+        return f"{output_name(library, edition, *self.parts)}.{self.extension}"
+
+    @abstractmethod
+    def make(self, edition: Edition, rendered: Rendered) -> Product:
+        """The file's bytes, from the edition's laid-out document."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a site kind sees at the end of a build."""
+
+    output: Path
+    roots: Roots
+    library: Library
+    records: list[Record]
+
+
+class SiteKind(ABC):
+    """Files made once per build from the records of every edition."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def finish(self, site: Site) -> list[Path]:
+        """Write the kind's files; return them."""
+
+
+def default_edition_kinds() -> tuple[EditionKind, ...]:
+    from .pdf import ImposedSheets, PdfEdition
+    return (PdfEdition(), ImposedSheets())
+
+
+def default_site_kinds() -> tuple[SiteKind, ...]:
+    from .catalogue import CataloguePages
+    return (CataloguePages(),)

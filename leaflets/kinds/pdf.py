@@ -1,0 +1,34 @@
+"""The PDF of an edition, and the imposed sheets of a booklet."""
+
+from __future__ import annotations
+
+from ..editions import Edition
+from ..formats import impose_saddle_stitch
+from ..languages import language
+from ..registry import FORMATS, VARIANTS
+from ..render import Rendered
+from . import EditionKind, Product
+
+
+class PdfEdition(EditionKind):
+    """The edition as laid out: screen (PDF/UA), press (PDF/X) or large print."""
+
+    name = "pdf"
+
+    def make(self, edition: Edition, rendered: Rendered) -> Product:
+        return Product(rendered.pdf, rendered.pages, "pages")
+
+
+class ImposedSheets(EditionKind):
+    """A booklet's pages two by two on A4 sheets in saddle-stitch order, to print duplex,
+    fold and staple (mirrored for right-to-left languages)."""
+
+    name = "imposed"
+    parts = ("imposed",)
+
+    def applies(self, edition: Edition) -> bool:
+        return FORMATS[edition.format].imposed and VARIANTS[edition.variant].imposed
+
+    def make(self, edition: Edition, rendered: Rendered) -> Product:
+        sheets = impose_saddle_stitch(rendered.pdf, language(edition.language).rtl)
+        return Product(sheets, rendered.pages // 2, "saddle-stitch")

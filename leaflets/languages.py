@@ -1,0 +1,36 @@
+"""What the tool knows of a language, from CLDR: direction and script.
+
+A leaf of the stage graph: the model checks languages with it, and every later
+stage formats and lays out with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+from babel.core import get_global, parse_locale
+
+
+@dataclass(frozen=True)
+class Language:
+    """What the templates need to know about one language."""
+
+    code: str
+    locale: Locale
+    direction: str  # "ltr" or "rtl"
+    script: str     # ISO 15924, e.g. "Latn", "Arab"
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+@cache
+def language(code: str) -> Language:
+    locale = Locale.parse(code.replace("-", "_"))
+    likely = get_global("likely_subtags").get(str(locale)) or get_global("likely_subtags").get(
+        locale.language, str(locale))
+    script = locale.script or parse_locale(likely)[2] or "Latn"
+    return Language(code, locale, "rtl" if locale.text_direction == "rtl" else "ltr", script)

@@ -1,0 +1,113 @@
+"""The axes of an edition as declared data: formats (page geometry) and variants (what
+the PDF is for).
+
+Each entry says everything the rest of the tool needs to know about it; nothing
+else names a format or a variant. Adding one is one entry here plus its
+stylesheet (and, for a format, its page template): ``check`` says which file is
+missing, naming the entry. The entries are checked for consistency at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def N_(message: str) -> str:
+    """Marks a catalogue string for pybabel; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Format:
+    """A page geometry, with its template ``formats/<name>.html.j2`` and stylesheet."""
+
+    name: str
+    label: str                  # catalogue link of its screen edition (a catalog msgid)
+    page_multiple: int = 1      # booklets are padded to a multiple of 4 pages
+    imposed: bool = False       # also written as sheets to print duplex and fold
+    panels: bool = False        # a folded sheet whose blocks are placed on panels
+
+    @property
+    def template(self) -> str:
+        return f"formats/{self.name}.html.j2"
+
+    @property
+    def stylesheet(self) -> str:
+        return f"formats/{self.name}.css"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What an edition is for, with its stylesheet ``variants/<name>.css``."""
+
+    name: str
+    label: str                  # catalogue link (a catalog msgid)
+    help: str                   # one line for --help
+    pdf_variant: str            # WeasyPrint's pdf_variant
+    colours: str = "rgb"        # "rgb" for screens, "cmyk" for the press
+    output_intent: bool = False  # embeds the press's colour profile (print.output_profile)
+    imposed: bool = False       # booklets in this variant also get imposed sheets
+    sheets: bool = False        # folded formats as their printed sheets, not panel pages
+    format: str | None = None   # always this format, whatever the leaflet's
+    default: bool = False       # built when --variant is not given; its files have no suffix
+
+    @property
+    def stylesheet(self) -> str:
+        return f"variants/{self.name}.css"
+
+    @property
+    def suffix(self) -> str | None:
+        """The file-name part that names the variant (none for the default one)."""
+        return None if self.default else self.name
+
+
+FORMATS: dict[str, Format] = {entry.name: entry for entry in (
+    Format("a4-leaflet", N_("A4 leaflet (screen, accessible PDF)")),
+    Format("a5-booklet", N_("A5 booklet (screen)"), page_multiple=4, imposed=True),
+    Format("tri-fold", N_("Tri-fold (screen)"), panels=True),
+)}
+DEFAULT_FORMAT = "a4-leaflet"
+
+VARIANTS: dict[str, Variant] = {entry.name: entry for entry in (
+    Variant("screen", N_("A4 leaflet (screen, accessible PDF)"),
+            "tagged PDF/UA, the default", "pdf/ua-1", imposed=True, default=True),
+    Variant("press", N_("For the print shop (PDF/X-4)"),
+            "bleed, crop marks, CMYK, PDF/X-4", "pdf/x-4", colours="cmyk", output_intent=True,
+            sheets=True),
+    # Large print is always A4 portrait, whatever the leaflet's format: folds and
+    # small pages defeat it (UKAAF/RNIB clear-print guidance).
+    Variant("large-print", N_("Large print"), "16 pt and more, A4", "pdf/ua-1",
+            format="a4-leaflet"),
+)}
+DEFAULT_VARIANT = next(name for name, variant in VARIANTS.items() if variant.default)
+
+
+def missing_files(templates: Path) -> list[str]:
+    """Each registry entry whose template or stylesheet is not in ``templates``."""
+    wanted = [(f"format '{entry.name}'", path) for entry in FORMATS.values()
+              for path in (entry.template, entry.stylesheet)]
+    wanted += [(f"variant '{entry.name}'", entry.stylesheet) for entry in VARIANTS.values()]
+    return [f"{what} needs {templates / path}" for what, path in wanted
+            if not (templates / path).is_file()]
+
+
+def _check() -> None:
+    """The registries agree with themselves: caught at import, before any build."""
+    defaults = [name for name, variant in VARIANTS.items() if variant.default]
+    if len(defaults) != 1:
+        raise RuntimeError(f"exactly one variant is the default; found {defaults}")
+    if DEFAULT_FORMAT not in FORMATS:
+        raise RuntimeError(f"the default format '{DEFAULT_FORMAT}' is not registered")
+    for variant in VARIANTS.values():
+        if variant.format is not None and variant.format not in FORMATS:
+            raise RuntimeError(f"variant '{variant.name}' names unknown format "
+                               f"'{variant.format}'")
+        if variant.colours not in ("rgb", "cmyk"):
+            raise RuntimeError(f"variant '{variant.name}': colours are 'rgb' or 'cmyk'")
+    clashes = set(FORMATS) & set(VARIANTS)
+    if clashes:   # both appear in file names
+        raise RuntimeError(f"a format and a variant share the name {sorted(clashes)}")
+
+
+_check()

@@ -1,0 +1,94 @@
+"""Where render jobs run: worker processes, this process (-j1), or a Dask cluster.
+
+A worker keeps one renderer per set of render settings, so WeasyPrint is imported,
+fonts are loaded and stylesheets are parsed once per process, not once per PDF.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from .errors import UsageError
+from .inputs import Roots
+from .render import Job, Rendered
+
+
+def default_jobs() -> int:
+    """The cores this process may use (its affinity), not the machine's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How render jobs run: local processes, or a Dask cluster."""
+
+    jobs: int = field(default_factory=default_jobs)
+    scheduler: str | None = None      # a Dask scheduler address, e.g. tcp://127.0.0.1:8786
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """What a worker needs to set up its renderer; sent with each job, cached per process."""
+
+    project_json: str
+    roots: Roots
+
+
+_renderers: dict[RenderSettings, object] = {}
+
+
+def renderer_for(settings: RenderSettings):
+    """The worker process's renderer for these settings, made on first use."""
+    from .model import Project
+    from .render import Renderer
+
+    if settings not in _renderers:
+        project = Project.model_validate_json(settings.project_json)
+        _renderers[settings] = Renderer(project, settings.roots)
+    return _renderers[settings]
+
+
+def warm_up(settings: RenderSettings) -> None:
+    """Runs in a worker before its first job: pay the set-up while the parent is busy."""
+    renderer_for(settings)
+
+
+def render_job(settings: RenderSettings, job: Job) -> Rendered:
+    """Runs in a worker: lay out one document with the process's cached renderer."""
+    return renderer_for(settings).render(job)
+
+
+class InProcess(Executor):
+    """Runs jobs one after the other in this process: no start-up cost for -j1."""
+
+    def submit(self, function, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(function(*args, **kwargs))
+        except Exception as error:  # handed to the caller through the future, as pools do
+            future.set_exception(error)
+        return future
+
+
+def executor(execution: Execution, settings: RenderSettings, stack: ExitStack) -> Executor:
+    """The executor for this build; ``stack`` closes it (and a Dask client) afterwards.
+    Local workers start warming up at once, while the parent renders the HTML."""
+    if execution.scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError("--executor dask needs the 'dask' extra: "
+                             ".venv/bin/pip install 'dask[distributed]'") from None
+        return stack.enter_context(Client(execution.scheduler)).get_executor()
+    if execution.jobs <= 1:
+        return InProcess()
+    pool = ProcessPoolExecutor(max_workers=execution.jobs)
+    stack.callback(pool.shutdown, cancel_futures=True)
+    for _ in range(execution.jobs):
+        pool.submit(warm_up, settings)
+    return pool

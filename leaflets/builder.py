@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
@@ -32,7 +32,7 @@ from .editions import (
     printed_block_files,
     select,
 )
-from .errors import BuildError, ContentError, Location, Problem, SetupError, shown
+from .errors import BuildError, ContentError, Location, Problem, SetupError, UsageError, shown
 from .formats import panel_assignment
 from .glyphs import missing_glyphs
 from .i18n import load_catalog, typography
@@ -41,7 +41,7 @@ from .kinds import EditionKind, Product, Site, SiteKind, default_edition_kinds, 
 from .languages import language
 from .markup import image_problems_of
 from .model import Library, load_library
-from .outputs import Outputs, Record, remove_partial_files, sha256
+from .outputs import Outputs, Record, output_lock, remove_partial_files, sha256
 from .registry import FORMATS, VARIANTS, missing_files
 from .render import Job, Rendered
 from .templates import RenderedHTML, Templates
@@ -92,10 +92,22 @@ class Build:
     outcomes: list[Outcome] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     site_files: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)   # files no edition makes any more
+
+
+def check_output_folder(paths: Paths) -> None:
+    """The output folder is the tool's: it may not be inside what the tool reads or is."""
+    output = paths.output.resolve()
+    for name, folder in (("content", paths.content), ("templates", paths.templates),
+                         ("locales", paths.locales), ("code", ROOT / "leaflets")):
+        if output.is_relative_to(folder.resolve()):
+            raise UsageError(f"--output {paths.output} is inside the {name} folder "
+                             f"{folder}; choose a folder of its own, such as output/")
 
 
 def prepare(paths: Paths, selection: Selection) -> Prepared:
     """Load and validate everything the selected editions need; write nothing."""
+    check_output_folder(paths)
     library = load_library(paths.content)
     editions = select(library, selection)
     missing = missing_files(paths.templates)
@@ -174,20 +186,27 @@ class Builder:
     def __init__(self, paths: Paths, selection: Selection = Selection(),
                  execution: Execution = Execution(), *, release: bool = False,
                  progress: Callable[[Outcome, int], None] = lambda outcome, total: None,
+                 waiting: Callable[[Path], None] = lambda lock: None,
                  edition_kinds: tuple[EditionKind, ...] | None = None,
                  site_kinds: tuple[SiteKind, ...] | None = None):
         self.paths, self.selection, self.execution = paths, selection, execution
-        self.release, self.progress = release, progress
+        self.release, self.progress, self.waiting = release, progress, waiting
         self.edition_kinds = edition_kinds if edition_kinds is not None else \
             default_edition_kinds()
         self.site_kinds = site_kinds if site_kinds is not None else default_site_kinds()
 
     def build(self) -> Build:
         prepared = prepare(self.paths, self.selection)
+        with output_lock(self.paths.output, self.waiting):
+            return self._build(prepared)
+
+    def _build(self, prepared: Prepared) -> Build:
         result = Build(prepared.library)
         editions = self._releasable(prepared, result)
         outputs = Outputs(self.paths.output)
         result.records = outputs.records   # kept up to date as files are written
+        result.removed = outputs.prune(lambda record: self._still_made(prepared.library,
+                                                                       record))
         hashes = CurrentHashes(self.paths.roots, tool_version())
         outdated = self._outdated(prepared.library, editions, outputs, hashes, result)
         if outdated:
@@ -206,6 +225,20 @@ class Builder:
 
     def kinds_of(self, edition: Edition) -> list[EditionKind]:
         return [kind for kind in self.edition_kinds if kind.applies(edition)]
+
+    def _still_made(self, library: Library, record: Record) -> bool:
+        """Whether an edition of the library still makes this file, where it is."""
+        kind = next((kind for kind in self.edition_kinds if kind.name == record.kind), None)
+        clinic = library.clinics.get(record.clinic) if record.clinic else None
+        if (kind is None or record.leaflet not in library.leaflets
+                or record.language not in library.languages
+                or record.format not in FORMATS or record.variant not in VARIANTS
+                or (record.clinic and not (clinic and clinic.takes(record.leaflet,
+                                                                    record.language)))):
+            return False
+        edition = Edition(record.leaflet, record.language, record.format, record.variant,
+                          record.clinic)
+        return kind.applies(edition) and kind.path(library, edition) == record.path
 
     def _releasable(self, prepared: Prepared, result: Build) -> list[Edition]:
         """For a release, the editions whose printed blocks are all approved and current;
@@ -289,11 +322,24 @@ def _record(library: Library, edition: Edition, kind: EditionKind, path: str, pr
                   len(product.data), sha256(product.data), approval(library, edition), inputs)
 
 
+CRASHED = "the worker process rendering it stopped unexpectedly (killed, or out of memory)"
+
+
 def _results(pool: Executor, settings: RenderSettings,
              tasks: dict[Edition, Task]) -> Iterator[tuple]:
-    """Run every task's jobs; yield (edition, rendered, error) as each edition completes."""
-    futures = {pool.submit(render_job, settings, task.first): edition
-               for edition, task in tasks.items()}
+    """Run every task's jobs; yield (edition, rendered, error) as each edition completes.
+    A worker that dies fails the editions it took down, each with its own error."""
+    futures: dict[Future, Edition] = {}
+
+    def submit(edition: Edition, job: Job) -> tuple | None:
+        try:
+            futures[pool.submit(render_job, settings, job)] = edition
+        except BrokenProcessPool:
+            return edition, None, f"{edition}: {CRASHED}"
+        return None
+
+    failed = [submit(edition, task.first) for edition, task in tasks.items()]
+    yield from (failure for failure in failed if failure)
     while futures:
         done, _ = wait(futures, return_when=FIRST_COMPLETED)
         for future in done:
@@ -304,12 +350,11 @@ def _results(pool: Executor, settings: RenderSettings,
             except BuildError as error:
                 yield edition, None, str(error)
             except BrokenProcessPool:
-                yield edition, None, f"{edition}: the worker process crashed"
+                yield edition, None, f"{edition}: {CRASHED}"
             else:
-                if follow_up is None:
-                    yield edition, rendered, None
-                else:
-                    futures[pool.submit(render_job, settings, follow_up)] = edition
+                failure = None if follow_up is None else submit(edition, follow_up)
+                if follow_up is None or failure:
+                    yield failure or (edition, rendered, None)
 
 
 def build(paths: Paths, selection: Selection = Selection(), execution: Execution = Execution(),

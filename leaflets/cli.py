@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                           locales=arguments.locales)
     execution = Execution(jobs=arguments.jobs, scheduler=arguments.scheduler)
     selection = Selection(languages=arguments.lang, leaflets=arguments.leaflet,
-                                  variants=arguments.variant, format=arguments.format,
-                                  clinics=arguments.clinic)
+                          variants=arguments.variant, format=arguments.format,
+                          clinics=arguments.clinic)
     try:
         if arguments.command == "check":
             return check(paths, selection, arguments.strict, arguments.today)
@@ -175,7 +175,10 @@ def build(paths: builder.Paths, selection: Selection, execution: Execution,
               "fontTools, about 15 times slower; install it with: "
               "sudo apt-get install libharfbuzz-subset0", file=sys.stderr)
     with progress_display() as progress:
-        result = builder.build(paths, selection, execution, progress, release=release)
+        result = builder.Builder(paths, selection, execution, release=release,
+                                 progress=progress, waiting=waiting).build()
+    for path in result.removed:
+        print(f"removed {path} (no edition makes it any more)")
     print(summary(result, time.monotonic() - started, paths.output))
     print("catalogue: " + ", ".join(str(page) for page in result.site_files))
     failed = [outcome.error for outcome in result.outcomes if outcome.error]
@@ -186,6 +189,11 @@ def build(paths: builder.Paths, selection: Selection, execution: Execution,
         for reason in result.refused:
             print(f"  {reason}", file=sys.stderr)
     return EXIT_FAILED if failed or result.refused else EXIT_OK
+
+
+def waiting(lock: Path) -> None:
+    print(f"waiting for another build into the same folder to finish (it holds {lock})",
+          file=sys.stderr, flush=True)
 
 
 @contextmanager

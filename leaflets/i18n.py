@@ -13,10 +13,12 @@ from pathlib import Path
 
 from babel.dates import format_date, format_interval, format_skeleton, get_day_names
 from babel.lists import format_list
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
+from markupsafe import escape
 
 from .errors import ContentError, Location, Problem, shown
 from .inputs import sha256
@@ -34,48 +36,12 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
     the build never shows a template string in another language than the edition's.
     """
     path = locales_dir / code / CATALOG
-    if not path.is_file():
-        raise ContentError([Problem(Location(shown(path)), (
-            f"no catalog for language '{code}': create it with "
-            f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
-    raw = path.read_bytes()   # read once: what is checked is what is compiled and hashed
-    try:
-        broken = _unquoted_lines(path, raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise ContentError([Problem(Location(shown(path), raw.count(b"\n", 0, error.start) + 1),
-                                    f"expected UTF-8 text, found the byte "
-                                    f"0x{raw[error.start]:02x}; save the catalog as UTF-8")]
-                           ) from None
-    if broken:
-        raise ContentError(broken)
-    try:
-        catalog = read_po(BytesIO(raw), locale=code.replace("-", "_"), abort_invalid=True)
-    except (PoFileError, ValueError) as error:
-        raise ContentError([Problem(Location(shown(path)), f"invalid catalog: {error}")]) from None
-    problems = []
-    template_path = locales_dir / "messages.pot"
-    if template_path.is_file():
-        with template_path.open("rb") as handle:
-            template = read_po(handle)
-        for message in template:
-            if message.id and message.id not in catalog:
-                shown_id = message.id[0] if isinstance(message.id, tuple) else message.id
-                problems.append(Problem(Location(shown(path)), (
-                    f"'{shown_id}' is missing from the catalog; run 'pybabel update -i "
-                    "locales/messages.pot -d locales' and translate it")))
+    raw, catalog = _read_catalog(path, code)
+    problems = _missing_entries(locales_dir / "messages.pot", catalog, path)
     for message in catalog:
-        if not message.id:
-            continue
-        line = message.lineno or 1
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        shown_id = message.id[0] if isinstance(message.id, tuple) else message.id
-        if message.fuzzy:
-            problems.append(Problem(Location(shown(path), line), (
-                f"translation of '{shown_id}' is marked fuzzy; check it and remove the "
-                "'#, fuzzy' flag")))
-        elif not all(strings):
-            problems.append(Problem(Location(shown(path), line), (
-                f"'{shown_id}' is not translated; fill in its msgstr")))
+        if message.id:
+            problems += _entry_problems(message, path) or _placeholder_problems(
+                message, catalog, path)
     if problems:
         raise ContentError(problems)
     buffer = BytesIO()
@@ -84,6 +50,75 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
     translations = Translations(buffer)
     translations.digest = sha256(raw)   # what the editions using it record as their input
     return translations
+
+
+def _read_catalog(path: Path, code: str) -> tuple[bytes, Catalog]:
+    """The catalog's bytes (read once: what is checked is what is compiled and hashed)
+    and the catalog they hold."""
+    if not path.is_file():
+        raise ContentError([Problem(Location(shown(path)), (
+            f"no catalog for language '{code}': create it with "
+            f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
+    raw = path.read_bytes()
+    try:
+        broken = _unquoted_lines(path, raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ContentError([Problem(Location(shown(path), line), (
+            f"expected UTF-8 text, found the byte 0x{raw[error.start]:02x}; "
+            "save the catalog as UTF-8"))]) from None
+    if broken:
+        raise ContentError(broken)
+    try:
+        return raw, read_po(BytesIO(raw), locale=code.replace("-", "_"), abort_invalid=True)
+    except (PoFileError, ValueError) as error:
+        raise ContentError([Problem(Location(shown(path)), f"invalid catalog: {error}")]) from None
+
+
+def _missing_entries(template_path: Path, catalog: Catalog, path: Path) -> list[Problem]:
+    """The template's strings that the catalog lacks."""
+    if not template_path.is_file():
+        return []
+    with template_path.open("rb") as handle:
+        template = read_po(handle)
+    return [Problem(Location(shown(path)), (
+                f"'{_first(message.id)}' is missing from the catalog; run 'pybabel update -i "
+                "locales/messages.pot -d locales' and translate it"))
+            for message in template if message.id and message.id not in catalog]
+
+
+_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&[#a-zA-Z]")
+
+
+def _entry_problems(message, path: Path) -> list[Problem]:
+    """Why one entry of a catalog cannot be used: fuzzy, untranslated, or carrying markup
+    its source string does not have (catalog strings are text, never markup)."""
+    where = Location(shown(path), message.lineno or 1)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    if message.fuzzy:
+        return [Problem(where, f"translation of '{_first(message.id)}' is marked fuzzy; check "
+                               "it and remove the '#, fuzzy' flag")]
+    if not all(string.strip() for string in strings):
+        return [Problem(where, f"'{_first(message.id)}' is not translated; fill in its msgstr")]
+    if any(_MARKUP.search(string) for string in strings) and not any(
+            _MARKUP.search(source) for source in ids):
+        return [Problem(where, f"the translation of '{_first(message.id)}' contains markup (<…> "
+                               "or &…;) that the source string does not have; write plain "
+                               "text: the page shows it as it is written")]
+    return []
+
+
+def _placeholder_problems(message, catalog: Catalog, path: Path) -> list[Problem]:
+    """Babel's checks of an entry: its placeholders (%(page)s…) are the source's."""
+    where = Location(shown(path), message.lineno or 1)
+    return [Problem(where, f"the translation of '{_first(message.id)}' does not match its "
+                           f"source: {error}; keep every %(name)s placeholder as it is")
+            for error in message.check(catalog)]
+
+
+def _first(message_id) -> str:
+    return message_id[0] if isinstance(message_id, tuple) else message_id
 
 
 _PO_STRING_LINE = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(\[\d+\])?)?\s*(.*)$')
@@ -106,6 +141,16 @@ def _unquoted_lines(path: Path, text: str) -> list[Problem]:
                 f"invalid catalog: expected a text in double quotes, found {text} without "
                 f"{missing}")))
     return problems
+
+
+def install_catalog(environment, translations: Translations) -> None:
+    """Give a Jinja environment the catalog's strings as text, escaped like content:
+    a translation can never bring markup (a style, a script) into a page."""
+    environment.install_gettext_callables(
+        gettext=lambda message: escape(translations.gettext(message)),
+        ngettext=lambda singular, plural, count: escape(
+            translations.ngettext(singular, plural, count)),
+        newstyle=True)
 
 
 def quotation_marks(translations: Translations) -> tuple[str, str]:

@@ -15,7 +15,8 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -23,30 +24,86 @@ from .inputs import sha256
 
 MANIFEST = "manifest.json"
 STATE = ".build-state.json"
+LOCK = ".lock"
 _TEMPORARY_SUFFIX = ".partial"
 STATE_SAVE_INTERVAL = 1.0  # seconds
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file completely or not at all: a temporary file, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=_TEMPORARY_SUFFIX)
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+# Files are made as any program of the user would make them (mkstemp alone gives 0600,
+# which a web server or a colleague reading a copied output folder cannot open).
+NEW_FILE_MODE = 0o666 & ~_umask()
+
+
+def atomic_write(path: Path, data: bytes, *, keep_mode: bool = False) -> None:
+    """Write a file completely or not at all: a temporary file, then a rename. The file
+    gets the user's default mode, or keeps its own with ``keep_mode``. A failure names
+    the file, even where the system does not (a full disk)."""
+    try:
+        mode = path.stat().st_mode & 0o7777 if keep_mode and path.exists() else NEW_FILE_MODE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=_TEMPORARY_SUFFIX)
+    except OSError as error:
+        raise _naming(error, path) from None
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), mode)
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _naming(error, path) from None
         raise
+
+
+def _naming(error: OSError, path: Path) -> OSError:
+    return error if error.filename else OSError(error.errno, error.strerror, str(path))
+
+
+@contextmanager
+def output_lock(folder: Path, waiting: Callable[[Path], None]) -> Iterator[None]:
+    """Hold the output folder for one build: a second build into it waits (after
+    ``waiting`` says so) instead of mixing its manifest with this one's. The lock goes
+    with the process, however it ends."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = folder / LOCK
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting(lock)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
     """Atomically write a file unless it already holds exactly ``data``."""
     if not (path.is_file() and path.read_bytes() == data):
         atomic_write(path, data)
+
+
+def _remove_empty_folders(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents below ``top`` while they are empty."""
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:   # not empty, or not ours to remove
+            return
+        folder = folder.parent
 
 
 def remove_partial_files(output: Path) -> None:
@@ -118,11 +175,28 @@ class Outputs:
         """Write an output file, then the manifest that describes it."""
         atomic_write(self.folder / record.path, data)
         self.records[record.path] = record
+        self._write_manifest()
+        if time.monotonic() - self._state_saved > STATE_SAVE_INTERVAL:
+            self.save_state()
+
+    def prune(self, wanted: Callable[[Record], bool]) -> list[str]:
+        """Delete the files this tool made that no edition makes any more (a deleted
+        leaflet, a language or clinic taken away), with their records; files the tool
+        did not make are never touched. Return the paths deleted."""
+        unwanted = sorted(path for path, record in self.records.items() if not wanted(record))
+        for path in unwanted:
+            (self.folder / path).unlink(missing_ok=True)
+            del self.records[path]
+            _remove_empty_folders((self.folder / path).parent, self.folder)
+        if unwanted:
+            self._write_manifest()
+            self.save_state()
+        return unwanted
+
+    def _write_manifest(self) -> None:
         records = [self.records[path].public() for path in sorted(self.records)]
         atomic_write(self.folder / MANIFEST, (json.dumps(
             {"pdfs": records}, indent=2, ensure_ascii=False) + "\n").encode())
-        if time.monotonic() - self._state_saved > STATE_SAVE_INTERVAL:
-            self.save_state()
 
     def save_state(self) -> None:
         records = [asdict(self.records[path]) for path in sorted(self.records)]

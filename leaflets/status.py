@@ -93,7 +93,12 @@ def stale_details(library: Library, languages: list[str]) -> list[str]:
             if entry.state != "stale":
                 continue
             translation = entry.block_file.block.translation
-            source = library.blocks[block_id][translation.from_]
+            source = library.blocks[block_id].get(translation.from_)
+            if source is None:
+                details.append(f"{entry.block_file.document.path}: stale — it says it was "
+                               f"translated from '{translation.from_}', which has no file "
+                               f"for this block")
+                continue
             old = _source_at_fingerprint(source, translation.fingerprint)
             heading = (f"{entry.block_file.document.path}: stale — its source "
                        f"{source.document.path} changed since fingerprint "
@@ -188,4 +193,4 @@ def _replace_value(document: sources.Document, key_path: tuple, old: str, new: s
     pattern = re.compile(r"(['\"]?)" + re.escape(old) + r"\1")
     lines[index] = (lines[index][:where.column - 1]
                     + pattern.sub(f'"{new}"', lines[index][where.column - 1:], count=1))
-    atomic_write(path, "".join(lines).encode())
+    atomic_write(path, "".join(lines).encode(), keep_mode=True)

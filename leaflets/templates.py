@@ -25,6 +25,7 @@ from . import i18n, markup
 from .editions import Edition, is_draft, printed_block_files
 from .formats import BACK_PANEL_TYPES
 from .inputs import Roots, sha256
+from .languages import Language, language
 from .model import Block, Colour, CoverBlock, Library, Source
 from .registry import FORMATS, VARIANTS
 
@@ -42,18 +43,36 @@ class BlockView:
         return getattr(self.block, name)
 
 
-def css_counters(text: str) -> Markup:
+# What could end a CSS string or the <style> element it stands in.
+_CSS_UNSAFE = re.compile(r'[\\"<>&\x00-\x1f\x7f\u2028\u2029]')
+
+
+def _plain(value) -> str:
+    """The text a value stands for: escaped markup (a catalog string) is turned back."""
+    return value.unescape() if isinstance(value, Markup) else str(value)
+
+
+def css_string(value) -> Markup:
+    """Any text as one quoted CSS string: no content, catalog string or setting can close
+    the string, the rule or the <style> element it is written in."""
+    def escaped(match: re.Match) -> str:
+        character = match[0]
+        return "\\" + character if character in '\\"' else f"\\{ord(character):x} "
+    return Markup('"' + _CSS_UNSAFE.sub(escaped, _plain(value)) + '"')
+
+
+def css_counters(text) -> Markup:
     """Turn "Page {page} of {pages}" into a CSS content value with page counters."""
     pieces = []
-    for piece in re.split(r"(\{pages?\})", str(text)):
+    for piece in re.split(r"(\{pages?\})", _plain(text)):
         if piece in ("{page}", "{pages}"):
             pieces.append(f"counter({piece[1:-1]})")
         elif piece:
-            pieces.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            pieces.append(css_string(piece))
     return Markup(" ".join(pieces))
 
 
-def font_stack(library: Library, lang: i18n.Language) -> str:
+def font_stack(library: Library, lang: Language) -> str:
     families = library.project.fonts.scripts[lang.script]
     return ", ".join(f"'{family}'" for family in families)
 
@@ -170,8 +189,8 @@ class Templates:
             )
             translations = i18n.load_catalog(self.roots.locales, code)
             self._catalogs[code] = translations.digest
-            environment.install_gettext_translations(translations, newstyle=True)
-            environment.filters.update(_filters(i18n.language(code), translations))
+            i18n.install_catalog(environment, translations)
+            environment.filters.update(_filters(language(code), translations))
             self._environments[code] = environment
         return self._environments[code]
 
@@ -201,7 +220,7 @@ class Templates:
         return path.resolve().as_uri()
 
 
-def _filters(lang: i18n.Language, translations) -> dict:
+def _filters(lang: Language, translations) -> dict:
     """The filters templates format and typeset text with, in one language."""
     typeset = partial(i18n.typography, lang=lang, quotes=i18n.quotation_marks(translations))
     return dict(
@@ -212,7 +231,7 @@ def _filters(lang: i18n.Language, translations) -> dict:
         figure=lambda value, style: i18n.format_figure(value, style, lang),
         day=lambda value: i18n.format_day(value, lang),
         partial_date=lambda value, code=lang.code: i18n.format_partial_date(
-            value, i18n.language(code)),
+            value, language(code)),
         isolated=lambda value: i18n.isolate(str(value), lang),
         weekdays=lambda days: i18n.format_days(days, lang),
         hours=lambda opens, closes: i18n.isolate(
@@ -220,13 +239,14 @@ def _filters(lang: i18n.Language, translations) -> dict:
         cite_short=lambda source: i18n.isolate(f"{source.publisher}, {short_date(source)}",
                                                lang),
         css_counters=css_counters,
+        css_string=css_string,
     )
 
 
 def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
              asset_url) -> dict:
     """What an edition's templates see."""
-    lang = i18n.language(edition.language)
+    lang = language(edition.language)
     views = [BlockView(block_file.id, block_file.block)
              for block_file in printed_block_files(library, edition)]
     cover = next(view.block for view in views if isinstance(view.block, CoverBlock))
@@ -250,7 +270,7 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
         clinic=library.clinics[edition.clinic].clinic if edition.clinic else None,
         asset_url=asset_url,
         filler_marker=FILLER_MARKER,
-        font_stack_of=lambda code: Markup(font_stack(library, i18n.language(code))),
+        font_stack_of=lambda code: Markup(font_stack(library, language(code))),
         start_side="right" if lang.rtl else "left",
         end_side="left" if lang.rtl else "right",
     )

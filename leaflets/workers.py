@@ -6,9 +6,13 @@ fonts are loaded and stylesheets are parsed once per process, not once per PDF.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import ExitStack
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 
 from .errors import UsageError
@@ -29,6 +33,9 @@ class Execution:
 
     jobs: int = field(default_factory=default_jobs)
     scheduler: str | None = None      # a Dask scheduler address, e.g. tcp://127.0.0.1:8786
+
+
+PR_SET_PDEATHSIG = 1   # prctl(2): the signal a process gets when its parent dies
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,20 @@ def executor(execution: Execution, settings: RenderSettings, stack: ExitStack) -
         return stack.enter_context(Client(execution.scheduler)).get_executor()
     if execution.jobs <= 1:
         return InProcess()
-    pool = ProcessPoolExecutor(max_workers=execution.jobs)
+    pool = ProcessPoolExecutor(max_workers=execution.jobs, initializer=die_with_parent,
+                               initargs=(os.getpid(),))
     stack.callback(pool.shutdown, cancel_futures=True)
-    for _ in range(execution.jobs):
-        pool.submit(warm_up, settings)
+    with suppress(BrokenProcessPool):   # a worker that dies now fails the jobs, later
+        for _ in range(execution.jobs):
+            pool.submit(warm_up, settings)
     return pool
+
+
+def die_with_parent(parent: int) -> None:
+    """Runs first in each worker: the kernel ends it if the build process dies, however
+    it dies (kill -9 included), so no worker outlives its build."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:   # the parent died before the request was made
+            os._exit(1)

@@ -166,7 +166,8 @@ def test_a_worker_that_crashes_fails_its_editions_and_the_next_build_completes(c
     thread.join(120)
     [crashed] = result
     errors = [outcome.error for outcome in crashed.outcomes if outcome.error]
-    assert errors and all("the worker process crashed" in error for error in errors)
+    assert errors and all("worker process rendering it stopped unexpectedly" in error
+                          for error in errors)
     assert_manifest_matches_disk(output) if (output / MANIFEST).exists() else None
 
     again = build(content, output)

@@ -8,19 +8,20 @@ import pytest
 from babel.messages.pofile import read_po
 
 from leaflets import i18n
+from leaflets.languages import language
 from leaflets.errors import ContentError
 from leaflets.templates import css_counters
 
 from .conftest import ROOT
 
-FR, DE, TR, AR = (i18n.language(code) for code in ("fr", "de", "tr", "ar"))
+FR, DE, TR, AR = (language(code) for code in ("fr", "de", "tr", "ar"))
 NNBSP, FSI, PDI = "\u202f", "\u2068", "\u2069"
 
 
 def test_direction_and_script_come_from_cldr():
     assert (AR.direction, AR.script) == ("rtl", "Arab")
     assert (TR.direction, TR.script) == ("ltr", "Latn")
-    assert i18n.language("ru").script == "Cyrl"
+    assert language("ru").script == "Cyrl"
 
 
 @pytest.mark.parametrize("lang, value, style, expected", [
@@ -79,8 +80,9 @@ def test_untranslated_and_fuzzy_catalog_entries_are_errors(tmp_path):
 
 def test_the_message_template_is_up_to_date_with_the_templates_and_code():
     """A string added to a template must reach translators: messages.pot is re-extracted."""
-    from babel.messages.frontend import CommandLineInterface
     import tempfile
+
+    from babel.messages.frontend import CommandLineInterface
 
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / "messages.pot"

@@ -8,6 +8,7 @@ the file system, copied to a shared drive, or unzipped from a bundle.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -15,12 +16,14 @@ from pathlib import Path
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..i18n import language, load_catalog
+from ..i18n import install_catalog, load_catalog
+from ..languages import language
 from ..outputs import Record, atomic_write, write_if_changed
 from ..registry import FORMATS, N_, VARIANTS
 from . import Site, SiteKind
 
 THUMBNAIL_WIDTH = 240  # pixels
+THUMBNAIL_NAME = re.compile(r"[0-9a-f]{16}\.png")   # named by the hash of the page shown
 SHEETS_LABEL = N_("Booklet to print on both sides and fold")
 
 
@@ -87,7 +90,7 @@ def _write_catalogue(site: Site, folder: Path, records: list[Record],
             atomic_write(thumbnails / name, thumbnail((site.output / row.main.path).read_bytes()))
         row.thumbnail = f"thumbnails/{name}"
     for stale in thumbnails.glob("*.png") if thumbnails.is_dir() else ():
-        if stale.name not in wanted:
+        if stale.name not in wanted and THUMBNAIL_NAME.fullmatch(stale.name):   # ours only
             stale.unlink()
     page = _render(site, rows, clinic_id, folder)
     write_if_changed(folder / "index.html", page.encode())
@@ -100,8 +103,7 @@ def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path) ->
     environment = Environment(loader=FileSystemLoader(site.roots.templates), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                               trim_blocks=True, lstrip_blocks=True)
-    environment.install_gettext_translations(load_catalog(site.roots.locales, ui.code),
-                                             newstyle=True)
+    install_catalog(environment, load_catalog(site.roots.locales, ui.code))
     prefix = folder.relative_to(site.output)
     languages = sorted({row.main.language for row in rows}, key=library.languages.index)
     return environment.get_template("catalogue.html.j2").render(

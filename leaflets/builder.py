@@ -31,6 +31,7 @@ from .editions import (
     missing_translations,
     printed_block_files,
     select,
+    unreleasable,
 )
 from .errors import BuildError, ContentError, Location, Problem, SetupError, UsageError, shown
 from .formats import panel_assignment
@@ -231,6 +232,7 @@ class Builder:
         kind = next((kind for kind in self.edition_kinds if kind.name == record.kind), None)
         clinic = library.clinics.get(record.clinic) if record.clinic else None
         if (kind is None or record.leaflet not in library.leaflets
+                or library.leaflets[record.leaflet].leaflet.withdrawn is not None
                 or record.language not in library.languages
                 or record.format not in FORMATS or record.variant not in VARIANTS
                 or (record.clinic and not (clinic and clinic.takes(record.leaflet,
@@ -243,8 +245,6 @@ class Builder:
     def _releasable(self, prepared: Prepared, result: Build) -> list[Edition]:
         """For a release, the editions whose printed blocks are all approved and current;
         the others are listed in ``result.refused``."""
-        from .status import unreleasable
-
         if not self.release:
             return prepared.editions
         editions = []

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from . import builder, report
+from . import builder, report, reviews
 from . import status as translation_status
 from .editions import GENERIC, Selection, select
 from .errors import ContentError, LeafletError, UsageError
@@ -49,7 +49,7 @@ def parser() -> argparse.ArgumentParser:
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="build",
-                        choices=["build", "check", "status", "watch", "bundle"],
+                        choices=["build", "check", "status", "approve", "watch", "bundle"],
                         help="what to do (default: build)")
     parser.add_argument("--content", type=Path, default=builder.Paths.content, metavar="DIR",
                         help="content folder: project.yaml, sources.yaml, leaflets/, blocks/ "
@@ -90,20 +90,40 @@ def parser() -> argparse.ArgumentParser:
                         metavar="YYYY-MM-DD",
                         help="with check: the date review dates are checked against "
                              "(default: today)")
+    parser.add_argument("specs", nargs="*", metavar="LANG[:BLOCK]",
+                        help="with approve: what you approve, e.g. fr (every French block) or "
+                             "de:tolerance")
+    parser.add_argument("--by", metavar="NAME",
+                        help="with approve: the reviewer's name (required)")
+    parser.add_argument("--on", type=date.fromisoformat, default=date.today(),
+                        metavar="YYYY-MM-DD", help="with approve: the date of the approval "
+                                                   "(default: today)")
     parser.add_argument("--mark-current", type=_list, default=(), metavar="SPECS",
                         help="with status: record that these translations match their source "
                              "now, e.g. de:tolerance or de (every block in German)")
     return parser
 
 
+def usage_problem(arguments: argparse.Namespace) -> str | None:
+    """What is wrong with a combination of options that argparse cannot see."""
+    if (arguments.executor == "dask") != bool(arguments.scheduler) or arguments.jobs < 1:
+        return "--executor dask and --scheduler ADDRESS go together; --jobs must be at least 1"
+    if arguments.specs and arguments.command != "approve":
+        return (f"unexpected {' '.join(arguments.specs)!r}: only 'approve' takes LANG[:BLOCK] "
+                "arguments; options start with --")
+    if arguments.by and arguments.command != "approve":
+        return "--by goes with 'approve'"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        arguments = parser().parse_args(argv)
+        arguments = parser().parse_intermixed_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on bad usage, 0 on --help
         return int(exit_.code or 0)
-    if (arguments.executor == "dask") != bool(arguments.scheduler) or arguments.jobs < 1:
-        print("build.py: error: --executor dask and --scheduler ADDRESS go together; "
-              "--jobs must be at least 1", file=sys.stderr)
+    wrong = usage_problem(arguments)
+    if wrong:
+        print(f"build.py: error: {wrong}", file=sys.stderr)
         return EXIT_USAGE
     paths = builder.Paths(content=arguments.content, output=arguments.output,
                           locales=arguments.locales)
@@ -116,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             return check(paths, selection, arguments.strict, arguments.today)
         if arguments.command == "status":
             return status(paths, selection, arguments.strict, arguments.mark_current)
+        if arguments.command == "approve":
+            return approve(paths, arguments.specs, arguments.by, arguments.on)
         if arguments.command == "bundle":
             return make_bundles(paths, arguments.clinic)
         if arguments.command == "watch":
@@ -138,7 +160,8 @@ def check(paths: builder.Paths, selection: Selection, strict: bool, today: date)
         builder.render_html(prepared.templates, prepared.library, edition)
     print(report.readability_table(prepared.library, prepared.editions))
     review_warnings, overdue = report.review_dates(prepared.library, today)
-    warnings = report.readability(prepared.library, prepared.editions) + review_warnings
+    warnings = (report.readability(prepared.library, prepared.editions) + review_warnings
+                + report.approval_warnings(prepared.library, prepared.editions))
     for warning in warnings:
         print(f"{'error' if strict else 'warning'}: {warning}", file=sys.stderr)
     if overdue or (strict and warnings):
@@ -151,19 +174,30 @@ def status(paths: builder.Paths, selection: Selection, strict: bool,
            mark_current: tuple[str, ...]) -> int:
     library = load_library(paths.content)
     if mark_current:
-        for change in translation_status.mark_current(library, list(mark_current)):
+        for change in reviews.mark_current(library, list(mark_current)):
             print(change)
         library = load_library(paths.content)
     languages = [edition.language for edition in select(library, selection)]
     languages = list(dict.fromkeys(languages))
     print(translation_status.matrix(library, languages))
-    details = translation_status.stale_details(library, languages)
+    details = (translation_status.stale_details(library, languages)
+               + translation_status.approval_details(library, languages))
     for detail in details:
         print(detail)
     incomplete = translation_status.incomplete(library, languages)
     if strict and incomplete:
         print(f"error: {incomplete} translations are missing or stale", file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def approve(paths: builder.Paths, specs: list[str], by: str | None, on: date) -> int:
+    """Record approvals with the fingerprints of what was approved."""
+    if not by or not specs:
+        raise UsageError("approve needs --by NAME and what is approved: LANG or LANG:BLOCK, "
+                         "e.g. 'approve --by \"Dr Martin\" fr de:tolerance'")
+    for line in reviews.approve(load_library(paths.content), specs, by, on):
+        print(line)
     return EXIT_OK
 
 

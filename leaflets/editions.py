@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .approvals import STATES, source_chain, verdict
 from .errors import Problem, UsageError
 from .model import BlockFile, Library
 from .registry import DEFAULT_VARIANT, FORMATS, VARIANTS
 
 GENERIC = "generic"   # --clinic generic: the editions without a clinic
-REVIEW_ORDER = ("draft", "reviewed", "approved")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ def select(library: Library, selection: Selection) -> list[Edition]:
                     variant, clinic)
             for clinic in clinics for leaflet in leaflets for language in languages
             for variant in selection.variants
-            if clinic is None or library.clinics[clinic].takes(leaflet, language)]
+            if library.leaflets[leaflet].leaflet.withdrawn is None
+            and (clinic is None or library.clinics[clinic].takes(leaflet, language))]
 
 
 def edition_format(library: Library, leaflet: str, variant: str, chosen: str | None = None) -> str:
@@ -100,8 +101,11 @@ def content_files(library: Library, edition: Edition) -> list[str]:
     """The content files an edition is made from, relative to the content folder (the
     images it shows are recorded by the renderer, which reads them)."""
     files = ["project.yaml", "sources.yaml", f"leaflets/{edition.leaflet}.yaml"]
-    files += [f"blocks/{block_id}/{edition.language}.yaml"
-              for block_id in printed_blocks(library, edition)]
+    for block_id in printed_blocks(library, edition):
+        # A translation's sources decide whether it is approved, so whether it says DRAFT.
+        files += [f"blocks/{block_id}/{language}.yaml"
+                  for language in (edition.language, *source_chain(library, block_id,
+                                                                   edition.language))]
     if edition.clinic:
         files.append(f"clinics/{edition.clinic}.yaml")
     return files
@@ -124,10 +128,21 @@ def missing_translations(library: Library, editions: list[Edition]) -> list[Prob
 
 
 def approval(library: Library, edition: Edition) -> str:
-    """The least advanced review status of the blocks the edition prints."""
-    statuses = [block_file.block.review.status
-                for block_file in printed_block_files(library, edition)]
-    return min(statuses, key=REVIEW_ORDER.index)
+    """What the edition is, as its manifest entry and catalogue card say: draft, reviewed
+    or approved — the least advanced of the blocks it prints, where a stale translation or
+    a voided approval counts as a draft."""
+    states = [verdict(library, block_id, edition.language).state
+              for block_id in printed_blocks(library, edition)]
+    least = min(states, key=STATES.index)
+    return "draft" if least in ("missing", "stale") else least
+
+
+def unreleasable(library: Library, edition: Edition) -> list[str]:
+    """Why an edition may not be released: each printed block that is not approved and
+    current, with what it is and why."""
+    verdicts = [(block_id, verdict(library, block_id, edition.language))
+                for block_id in printed_blocks(library, edition)]
+    return [f"{block_id} is {found}" for block_id, found in verdicts if not found.releasable]
 
 
 def is_draft(library: Library, edition: Edition) -> bool:

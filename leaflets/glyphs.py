@@ -6,20 +6,22 @@ host happens to have, or as an empty box on paper.
 
 from __future__ import annotations
 
-import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .errors import Location, Problem, shown
-from .i18n import language, typography
-from .markup import passages
+from .editions import Edition, printed_blocks
+from .errors import Problem
+from .fonts import font_faces
+from .i18n import typography
+from .languages import language
+from .markup import located_passages
 from .model import Library
-from .render import font_faces
-from .templates import Edition
+from .sources import Document, KeyPath
 
 # Characters that are never drawn: controls, bidi marks and isolates, zero-width joiners.
 # Other spaces (no-break, narrow no-break) are drawn from a font, so they are checked.
@@ -39,70 +41,72 @@ def coverage(library: Library) -> dict[str, frozenset[int]]:
             if face.weight == "normal" and face.style == "normal"}
 
 
-def _position(path: Path, character: str) -> tuple[int, int]:
-    """Line and column of the first occurrence of ``character`` in a file, written as
-    itself or as an HTML character reference (&#9731;, &#x2603;)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError:
-        return 1, 1
-    pattern = f"{re.escape(character)}|&#{ord(character)};|&#x0*{ord(character):x};"
-    match = re.search(pattern, text, re.IGNORECASE)
-    if match is None:
-        return 1, 1
-    index = match.start()
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 @dataclass(frozen=True)
 class Text:
-    """Some text that will be printed, the file it comes from, and its language."""
+    """Some text that will be printed, the value it is written in, and its language."""
 
     text: str
-    path: Path
+    document: Document
+    key_path: KeyPath
     language: str
 
 
-def _strings(value: object) -> list[str]:
+def _strings(value: object, key_path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every text in a dumped model, with its key path."""
     if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in _strings(item)]
-    if isinstance(value, list):
-        return [text for item in value for text in _strings(item)]
-    return []
+        yield key_path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*key_path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*key_path, index))
+
+
+def _block_texts(library: Library, editions: list[Edition]) -> Iterator[Text]:
+    used = sorted({(block_id, edition.language) for edition in editions
+                   for block_id in printed_blocks(library, edition)})
+    for block_id, code in used:
+        block_file = library.blocks.get(block_id, {}).get(code)
+        if block_file is None:
+            continue
+        lang = language(code)
+        for key_path, passage in located_passages(block_file.block):
+            yield Text(typography(passage, lang), block_file.document, key_path, code)
+
+
+def _leaflet_texts(library: Library, editions: list[Edition]) -> Iterator[Text]:
+    for leaflet_id, code in sorted({(edition.leaflet, edition.language) for edition in editions}):
+        leaflet_file = library.leaflets[leaflet_id]
+        for field in ("reference", "version"):
+            yield Text(getattr(leaflet_file.leaflet, field), leaflet_file.document, (field,),
+                       code)
+
+
+def _source_texts(library: Library) -> Iterator[Text]:
+    for source_id, source in library.sources.items():
+        for key_path, text in _strings(source.model_dump(by_alias=True), (source_id,)):
+            yield Text(text, library.sources_document, key_path, source.language)
+
+
+def _clinic_texts(library: Library, editions: list[Edition]) -> Iterator[Text]:
+    for clinic_id, code in sorted({(edition.clinic, edition.language) for edition in editions
+                                   if edition.clinic}):
+        clinic_file = library.clinics[clinic_id]
+        for key_path, text in _strings(clinic_file.clinic.model_dump(by_alias=True), ()):
+            yield Text(text, clinic_file.document, key_path, code)
 
 
 def printed_texts(library: Library, editions: list[Edition]) -> list[Text]:
-    """Everything the editions print that comes from content: blocks in their language,
-    leaflet references, sources (in their own language) and clinic details."""
-    texts = []
-    used = sorted({(block_id, edition.language) for edition in editions
-                   for block_id in library.leaflets[edition.leaflet].leaflet.blocks})
-    for block_id, code in used:
-        block_file = library.blocks.get(block_id, {}).get(code)
-        if block_file is not None:
-            lang = language(code)
-            texts.append(Text(typography(" ".join(passages(block_file.block)), lang),
-                              Path(block_file.document.path), code))
-    for leaflet_id, code in sorted({(edition.leaflet, edition.language) for edition in editions}):
-        leaflet = library.leaflets[leaflet_id]
-        texts.append(Text(f"{leaflet.leaflet.reference} {leaflet.leaflet.version}",
-                          Path(leaflet.document.path), code))
-    sources_path = library.root / "sources.yaml"
-    for source in library.sources.values():
-        texts.append(Text(" ".join(_strings(source.model_dump())), sources_path, source.language))
-    for clinic_id, code in sorted({(edition.clinic, edition.language) for edition in editions
-                                   if edition.clinic}):
-        clinic = library.clinics[clinic_id]
-        texts.append(Text(" ".join(_strings(clinic.clinic.model_dump())),
-                          Path(clinic.document.path), code))
-    return texts
+    """Everything the editions print that comes from content, value by value: blocks in
+    their language, leaflet references, sources (in their own language) and clinic details."""
+    return [*_block_texts(library, editions), *_leaflet_texts(library, editions),
+            *_source_texts(library), *_clinic_texts(library, editions)]
 
 
 def missing_glyphs(library: Library, editions: list[Edition]) -> list[Problem]:
-    """One problem per character (per file) that no font of its language's stack covers."""
+    """One problem per character that no font of its language's stack covers, in each
+    value it is written in."""
     covered = coverage(library)
     problems = []
     for printed in printed_texts(library, editions):
@@ -113,10 +117,9 @@ def missing_glyphs(library: Library, editions: list[Edition]) -> list[Problem]:
             if (ord(character) in drawn or character in " \n\t"
                     or unicodedata.category(character) in _INVISIBLE_CATEGORIES):
                 continue
-            line, column = _position(printed.path, character)
             name = unicodedata.name(character, "unnamed character")
             problems.append(Problem(
-                Location(shown(printed.path), line, column),
+                printed.document.locate(printed.key_path, character),
                 f"U+{ord(character):04X} '{character}' ({name}) has no glyph in "
                 f"{', '.join(stack)}; use another character or add a font that has it "
                 f"to fonts.scripts.{lang.script} in project.yaml"))

@@ -13,7 +13,8 @@ from .errors import Location, Problem
 from .files import asset_problem
 
 if TYPE_CHECKING:
-    from .model import Block, BlockFile
+    from .model import Block, BlockFile, Library
+    from .sources import KeyPath
 
 # Fields that hold Markdown; every other text field is plain text.
 MARKDOWN_FIELDS = frozenset({"body", "intro", "note"})
@@ -60,31 +61,46 @@ def _images(markdown: str) -> Iterator[tuple[str, str]]:
                 yield child.attrGet("src"), "".join(part.content for part in child.children or ())
 
 
-def image_problems(block_file: BlockFile, content_root: Path) -> list[Problem]:
-    """Images must be files under content/assets/ and must say what they show."""
-    problems = []
-    for field, value in block_file.block.model_dump().items():
+def image_problems_of(library: Library) -> list[Problem]:
+    """Images must be files under content/assets/ and must say what they show: checked
+    in every block of every language of a loaded library."""
+    return [problem for translations in library.blocks.values()
+            for block_file in translations.values()
+            for problem in _image_problems(block_file, library.root)]
+
+
+def _image_problems(block_file: BlockFile, content_root: Path) -> Iterator[Problem]:
+    for field, value in block_file.block.model_dump(by_alias=True).items():
         if field not in MARKDOWN_FIELDS or not value:
             continue
-        for source, alt in _images(value):
+        for source, alt, markup in _written_images(value):
             reason = asset_problem(content_root, source, "image")
             if reason is None and not alt.strip():
                 reason = (f"image '{source}' has no alt text: describe the image between the "
                           f"brackets, ![…]({source})")
             if reason is not None:
-                problems.append(Problem(_image_location(block_file, source), reason))
-    return problems
+                yield Problem(_image_location(block_file, (field,), markup), reason)
 
 
-def _image_location(block_file: BlockFile, source: str) -> Location:
-    path = Path(block_file.document.path)
-    text = path.read_text(encoding="utf-8-sig")
-    end = text.find(f"]({source}")
-    start = text.rfind("![", 0, end) if end >= 0 else -1
-    if start < 0:
-        return Location(path)
-    line_start = text.rfind("\n", 0, start) + 1
-    return Location(path, text.count("\n", 0, start) + 1, start - line_start + 1)
+def _written_images(markdown: str) -> Iterator[tuple[str, str, str]]:
+    """(path, alt text, its Markdown up to the path) of every image, in order. Each is
+    looked for after the previous one, so that two images of one file with other alt
+    texts are told apart; "" when the parser rewrote the path (it escapes some)."""
+    searched_from = 0
+    for source, alt in _images(markdown):
+        end = markdown.find(f"]({source}", searched_from)
+        start = markdown.rfind("![", searched_from, end) if end >= 0 else -1
+        if start < 0:
+            yield source, alt, ""
+            continue
+        searched_from = end + len(source) + 2
+        yield source, alt, markdown[start:searched_from]
+
+
+def _image_location(block_file: BlockFile, key_path: KeyPath, markup: str) -> Location:
+    # An image's Markdown may span lines, which a block scalar writes indented: its first
+    # line is enough to find where it starts. Without it, the field's first image.
+    return block_file.document.locate(key_path, markup.split("\n", 1)[0] or "![")
 
 
 def _markdown_passages(markdown: str) -> Iterator[str]:
@@ -94,19 +110,26 @@ def _markdown_passages(markdown: str) -> Iterator[str]:
                           for child in token.children or ())
 
 
-def _walk(key: str, value: object) -> Iterator[str]:
+def _walk(key: str, value: object, key_path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     if key in NOT_PROSE or value is None:
         return
     if isinstance(value, str):
-        yield from (_markdown_passages(value) if key in MARKDOWN_FIELDS else [value])
+        for passage in (_markdown_passages(value) if key in MARKDOWN_FIELDS else [value]):
+            yield key_path, passage
     elif isinstance(value, list):
-        for item in value:
-            yield from _walk(key, item)
+        for index, item in enumerate(value):
+            yield from _walk(key, item, (*key_path, index))
     elif isinstance(value, dict):
         for sub_key, sub_value in value.items():
-            yield from _walk(sub_key, sub_value)
+            yield from _walk(sub_key, sub_value, (*key_path, sub_key))
+
+
+def located_passages(block: Block) -> list[tuple[KeyPath, str]]:
+    """The prose of a block, each passage with the key path of the field it is written in
+    (as in the block's document), to locate what is found in it."""
+    return list(_walk("", block.model_dump(by_alias=True), ()))
 
 
 def passages(block: Block) -> list[str]:
     """The prose of a block, one passage per heading, paragraph, list item or label."""
-    return list(_walk("", block.model_dump(by_alias=True)))
+    return [passage for _, passage in located_passages(block)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from .approvals import approval_problem
 from .editions import Edition, printed_blocks
 from .errors import Problem
 from .markup import passages
@@ -65,6 +66,30 @@ def readability_table(library: Library, editions: list[Edition]) -> str:
     lines.append(f"target ≥ {TARGET:.0f} ({legend}); '!' below target"
                  + (f"; n/s = not scored ({', '.join(unscored)}: no formula)" if unscored else ""))
     return "\n".join(lines)
+
+
+def approval_warnings(library: Library, editions: list[Edition]) -> list[Problem]:
+    """Approvals that no longer hold, or were written by hand without the fingerprints of
+    what was approved, with the values to write (or the command that writes them)."""
+    warnings = []
+    for block_id, languages in _used_blocks(library, editions).items():
+        for code in languages:
+            block_file = library.blocks[block_id][code]
+            block = block_file.block
+            if block.review.status != "approved":
+                continue
+            source = (library.blocks[block_id].get(block.translation.from_)
+                      if block.translation else None)
+            problem = approval_problem(block_file, source)
+            if problem:
+                values = f"fingerprint: \"{block.fingerprint()}\""
+                if source is not None:
+                    values += f", source: \"{source.block.fingerprint()}\""
+                warnings.append(block_file.document.problem(("review",), (
+                    f"this block is approved, but {problem}; once the text is checked, write "
+                    f"{values} under 'review' — or run 'python3 build.py approve --by NAME "
+                    f"{code}:{block_id}'")))
+    return warnings
 
 
 REVIEW_WARNING_MONTHS = 6

@@ -4,11 +4,14 @@ PyYAML composes the text into nodes (which carry marks) without constructing
 any Python object from tags; we then build plain dicts, lists and scalars
 ourselves, so a file cannot run code, cannot expand an alias bomb and cannot
 hide a duplicate key. Every value's position is kept under its key path, e.g.
-``("figures", 0, "value")``, which is the shape of a pydantic error ``loc``.
+``("figures", 0, "value")``, which is the shape of a pydantic error ``loc``; every
+scalar also keeps the span of text it was written in, so that a character or a
+piece of Markdown inside it is located in that value and nowhere else.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from .errors import Location, Problem
+from .inputs import sha256
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 40
@@ -26,6 +30,19 @@ _SCALAR_TAGS = {
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 KeyPath = tuple[str | int, ...]
+# The line breaks PyYAML counts in its marks ("\r\n" is one), so that positions found
+# inside a scalar agree with the positions PyYAML gives.
+_LINE_BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a scalar is written in the text: its quotes or block indicator included."""
+
+    start: int      # offset of its first character in Document.text
+    end: int        # offset just after its last character
+    line: int       # position of ``start``, counting from 1
+    column: int
 
 
 @dataclass
@@ -36,8 +53,10 @@ class Document:
     data: Any = None
     values: dict[KeyPath, Location] = field(default_factory=dict)
     keys: dict[KeyPath, Location] = field(default_factory=dict)
-    written: dict[KeyPath, str] = field(default_factory=dict)   # each scalar as written
+    text: str = ""
+    scalars: dict[KeyPath, Span] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    digest: str | None = None   # of the bytes read: what the outputs were made from
 
     def where(self, key_path: KeyPath, *, key: bool = False) -> Location:
         """The position of the value (or its key) at ``key_path``, or of its nearest parent."""
@@ -50,6 +69,35 @@ class Document:
 
     def problem(self, key_path: KeyPath, message: str, *, key: bool = False) -> Problem:
         return Problem(self.where(key_path, key=key), message)
+
+    def locate(self, key_path: KeyPath, needle: str) -> Location:
+        """Where ``needle`` is written inside the scalar at ``key_path``: as itself or, for
+        one character, as an HTML character reference (&#9731;, &#x2603;). A needle that is
+        not written there as such (an escape in quotes, a character added by typography)
+        is placed at the scalar's start; a value that was not written, at its parent."""
+        span = self.scalars.get(tuple(key_path))
+        if span is None:
+            return self.where(key_path)
+        match = _needle_pattern(needle).search(self.text, span.start, span.end)
+        return self._position(span, match.start() if match else span.start)
+
+    def _position(self, span: Span, offset: int) -> Location:
+        """The line and column of ``offset``, counted from the scalar's start as PyYAML
+        counts them (a byte-order mark takes no column)."""
+        breaks = list(_LINE_BREAK.finditer(self.text, span.start, offset))
+        line_start = breaks[-1].end() if breaks else span.start
+        width = offset - line_start - self.text.count("\ufeff", line_start, offset)
+        if not breaks:
+            return Location(self.path, span.line, span.column + width)
+        return Location(self.path, span.line + len(breaks), 1 + width)
+
+
+def _needle_pattern(needle: str) -> re.Pattern:
+    if len(needle) != 1:
+        return re.compile(re.escape(needle))
+    code = ord(needle)
+    # Only the hexadecimal digits are case-blind: a letter must not match its other case.
+    return re.compile(f"{re.escape(needle)}|&#0*{code};|(?i:&#x0*{code:x};)")
 
 
 def _location(path: Path, mark: yaml.Mark | None) -> Location:
@@ -71,7 +119,7 @@ def load(path: Path, shown_as: Path | None = None) -> Document:
 
 def parse(raw: bytes, path: Path) -> Document:
     """Parse YAML bytes that came from ``path`` (used in messages)."""
-    doc = Document(path)
+    doc = Document(path, digest=sha256(raw))
     if len(raw) > MAX_FILE_BYTES:
         doc.problems.append(Problem(
             Location(doc.path),
@@ -102,6 +150,7 @@ def parse(raw: bytes, path: Path) -> Document:
             _too_deep(doc.path, text),
             f"nesting is too deep; content may nest at most {MAX_DEPTH} levels"))
         return doc
+    doc.text = text
     if root is not None:
         doc.data = _Builder(doc).build(root, (), 0)
     return doc
@@ -178,7 +227,9 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*key_path, index), depth + 1)
                     for index, item in enumerate(node.value)]
-        self.doc.written[key_path] = node.value
+        start = node.start_mark
+        self.doc.scalars[key_path] = Span(start.pointer, node.end_mark.pointer,
+                                          start.line + 1, start.column + 1)
         return self.scalar(node)
 
     def mapping(self, node: yaml.MappingNode, key_path: KeyPath, depth: int) -> dict:
@@ -217,7 +268,8 @@ class _Builder:
         except (ConstructorError, ValueError) as error:
             reason = getattr(error, "problem", None) or str(error)
             if node.tag.endswith(":timestamp"):
-                self.fail(node, f"expected a real date (YYYY-MM-DD), found '{node.value}': {reason}")
+                self.fail(node, f"expected a real date (YYYY-MM-DD), found '{node.value}': "
+                                f"{reason}")
             else:
                 self.fail(node, f"cannot read '{node.value}': {reason}")
             return None

@@ -9,42 +9,18 @@ sees exactly what changed.
 from __future__ import annotations
 
 import difflib
-import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from . import sources
-from .editions import Edition, printed_blocks
-from .errors import UsageError
+from .approvals import STATES, Verdict, verdict
 from .model import BLOCK_TYPES, Block, BlockFile, Library
-from .outputs import atomic_write
-
-STATES = ("missing", "stale", "draft", "reviewed", "approved")
 
 
-@dataclass(frozen=True)
-class Cell:
-    state: str
-    block_file: BlockFile | None = None
-
-    @property
-    def releasable(self) -> bool:
-        return self.state == "approved"
-
-
-def cell(library: Library, block_id: str, language: str) -> Cell:
-    block_file = library.blocks.get(block_id, {}).get(language)
-    if block_file is None:
-        return Cell("missing")
-    translation = block_file.block.translation
-    if translation is not None:
-        source = library.blocks[block_id].get(translation.from_)
-        if source is None or source.block.fingerprint() != translation.fingerprint:
-            return Cell("stale", block_file)
-    return Cell(block_file.block.review.status, block_file)
+def cell(library: Library, block_id: str, language: str) -> Verdict:
+    return verdict(library, block_id, language)
 
 
 def incomplete(library: Library, languages: list[str]) -> int:
@@ -53,17 +29,6 @@ def incomplete(library: Library, languages: list[str]) -> int:
                for leaflet_file in library.leaflets.values()
                for block_id in leaflet_file.leaflet.blocks
                for language in languages)
-
-
-def unreleasable(library: Library, edition: Edition) -> list[str]:
-    """Why an edition may not be released: the blocks it prints that are not approved
-    and current."""
-    reasons = []
-    for block_id in printed_blocks(library, edition):
-        entry = cell(library, block_id, edition.language)
-        if not entry.releasable:
-            reasons.append(f"{block_id} is {entry.state}")
-    return reasons
 
 
 def matrix(library: Library, languages: list[str]) -> str:
@@ -99,18 +64,44 @@ def stale_details(library: Library, languages: list[str]) -> list[str]:
                                f"translated from '{translation.from_}', which has no file "
                                f"for this block")
                 continue
-            old = _source_at_fingerprint(source, translation.fingerprint)
             heading = (f"{entry.block_file.document.path}: stale — its source "
                        f"{source.document.path} changed since fingerprint "
                        f"{translation.fingerprint}")
-            if old is None:
-                details.append(f"{heading}; the translated version is not in git history, "
-                               "so compare the whole source")
-                continue
-            diff = difflib.unified_diff(old.splitlines(), _content_text(source.block).splitlines(),
-                                        "translated from", "source now", lineterm="", n=1)
-            details.append(heading + "\n" + "\n".join("    " + line for line in diff))
+            details.append(_diff_since(heading, source, translation.fingerprint,
+                                       "translated from"))
     return details
+
+
+def approval_details(library: Library, languages: list[str]) -> list[str]:
+    """For each block whose approval a change voided, what changed since it was approved:
+    the reviewer reads only that."""
+    details = []
+    for block_id in sorted(library.blocks):
+        for language in languages:
+            block_file = library.blocks[block_id].get(language)
+            if block_file is None or block_file.block.review.status != "approved":
+                continue
+            review, block = block_file.block.review, block_file.block
+            source = (library.blocks[block_id].get(block.translation.from_)
+                      if block.translation else None)
+            heading = f"{block_file.document.path}: approval on {review.on} no longer holds"
+            if review.fingerprint and review.fingerprint != block.fingerprint():
+                details.append(_diff_since(f"{heading} — its text changed", block_file,
+                                           review.fingerprint, "approved"))
+            elif source and review.source and review.source != source.block.fingerprint():
+                details.append(_diff_since(f"{heading} — its source {source.document.path} "
+                                           "changed", source, review.source, "approved against"))
+    return details
+
+
+def _diff_since(heading: str, block_file: BlockFile, fingerprint: str, then: str) -> str:
+    """The changes to a block since the version whose fingerprint is ``fingerprint``."""
+    old = _source_at_fingerprint(block_file, fingerprint)
+    if old is None:
+        return f"{heading}; that version is not in git history, so compare the whole text"
+    diff = difflib.unified_diff(old.splitlines(), _content_text(block_file.block).splitlines(),
+                                then, "now", lineterm="", n=1)
+    return heading + "\n" + "\n".join("    " + line for line in diff)
 
 
 def _content_text(block: Block) -> str:
@@ -151,46 +142,3 @@ def _parse_block(raw: bytes) -> Block | None:
         return BLOCK_TYPES[data["type"]].model_validate(data)
     except ValueError:
         return None
-
-
-def mark_current(library: Library, specs: list[str]) -> list[str]:
-    """Record the current source fingerprint in the named translations.
-
-    A spec is ``LANG:BLOCK`` (one translation) or ``LANG`` (every translation in
-    that language). Only the fingerprint's text in the file changes, so comments
-    and layout stay as the translator wrote them.
-    """
-    changed = []
-    for spec in specs:
-        language, _, block_id = spec.partition(":")
-        if language not in library.languages or language == library.project.source_language:
-            raise UsageError(f"'{spec}': expected LANG or LANG:BLOCK with LANG one of the "
-                             f"translated languages")
-        block_ids = [block_id] if block_id else sorted(library.blocks)
-        for current_id in block_ids:
-            block_file = library.blocks.get(current_id, {}).get(language)
-            if block_file is None:
-                if block_id:
-                    raise UsageError(f"'{spec}': there is no {language} translation of "
-                                     f"'{block_id}'")
-                continue
-            translation = block_file.block.translation
-            new = library.blocks[current_id][translation.from_].block.fingerprint()
-            if new == translation.fingerprint:
-                continue
-            _replace_value(block_file.document, ("translation", "fingerprint"),
-                           translation.fingerprint, new)
-            changed.append(f"{block_file.document.path}: fingerprint {translation.fingerprint} "
-                           f"→ {new}")
-    return changed
-
-
-def _replace_value(document: sources.Document, key_path: tuple, old: str, new: str) -> None:
-    where = document.where(key_path)
-    path = Path(document.path)
-    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    index = where.line - 1
-    pattern = re.compile(r"(['\"]?)" + re.escape(old) + r"\1")
-    lines[index] = (lines[index][:where.column - 1]
-                    + pattern.sub(f'"{new}"', lines[index][where.column - 1:], count=1))
-    atomic_write(path, "".join(lines).encode(), keep_mode=True)

@@ -233,6 +233,8 @@ def _filters(lang: Language, translations) -> dict:
         partial_date=lambda value, code=lang.code: i18n.format_partial_date(
             value, language(code)),
         isolated=lambda value: i18n.isolate(str(value), lang),
+        # A phone number reads left to right in every language, whatever surrounds it.
+        phone=lambda value: f"\u2066{value}\u2069",
         weekdays=lambda days: i18n.format_days(days, lang),
         hours=lambda opens, closes: i18n.isolate(
             i18n.format_opening_hours(opens, closes, lang), lang),

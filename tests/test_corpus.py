@@ -260,7 +260,7 @@ if __name__ == "__main__":
             finally:
                 os.chdir(here)
         print(f"# {name}: exit {code}")
-        errors = [dict(zip(("at", "message"), line.split(": ", 1)))
+        errors = [dict(zip(("at", "message"), line.split(": ", 1), strict=False))
                   for line in err.getvalue().splitlines() if LOCATED.match(line)]
         print(yaml.safe_dump({"errors": errors}, allow_unicode=True, width=10_000,
                              sort_keys=False) if errors else err.getvalue())

@@ -61,11 +61,17 @@ def test_an_edit_rebuilds_exactly_the_outputs_that_use_what_changed(content, tmp
     edit(content / "blocks/tolerance/de.yaml", "title: ", "title: Neu – ")
     assert built(build(content, output, languages=("fr", "de"))) == {
         "immunotherapy-side-effects (de, a4-leaflet)"}
-    # A shared block is used by all three leaflets.
+    # A shared block is used by all three leaflets; its German translation becomes stale,
+    # which the German editions say.
     edit(content / "blocks/talk-to-your-care-team/fr.yaml", "title: ", "title: Nouveau ")
     assert built(build(content, output, languages=("fr", "de"))) == {
-        "immunotherapy-basics (fr, a4-leaflet)", "immunotherapy-response (fr, a4-leaflet)",
-        "immunotherapy-side-effects (fr, a4-leaflet)"}
+        f"immunotherapy-{leaflet} ({language}, a4-leaflet)"
+        for leaflet in ("basics", "response", "side-effects") for language in ("fr", "de")}
+    # A translation that changes alone rebuilds only its own editions.
+    edit(content / "blocks/talk-to-your-care-team/de.yaml", "title: ", "title: Neu ")
+    assert built(build(content, output, languages=("fr", "de"))) == {
+        f"immunotherapy-{leaflet} (de, a4-leaflet)"
+        for leaflet in ("basics", "response", "side-effects")}
     assert_manifest_matches_disk(output)
 
 

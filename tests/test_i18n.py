@@ -8,8 +8,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from leaflets import i18n
-from leaflets.languages import language
 from leaflets.errors import ContentError
+from leaflets.languages import language
 from leaflets.templates import css_counters
 
 from .conftest import ROOT

@@ -36,7 +36,7 @@ def cli(content: Path, output: Path, *options: str) -> list[str]:
 
 # --- marks nobody can forge -----------------------------------------------------------
 
-HIDING = "}} .draft-mark { display: none } @page { @bottom-left {"
+HIDING = '"}} .draft-mark { display: none } </style><style>.draft-mark { display: none }'
 
 
 @pytest.mark.parametrize("field", ["reference", "version"])
@@ -45,12 +45,30 @@ def test_a_leaflet_field_cannot_break_out_of_its_css_string(content, tmp_path, r
     text = leaflet.read_text()
     line = next(line for line in text.splitlines() if line.startswith(f"{field}:"))
     value = line.split(":", 1)[1].strip().strip('"')
-    leaflet.write_text(text.replace(line, f'{field}: "{value}\\"\\n{HIDING}"'))
+    leaflet.write_text(text.replace(line, f"{field}: '{value}{HIDING}'"))
     code, _, err = run(*cli(content, tmp_path / "out", "--lang", "fr", "--clinic", "generic",
                             "--leaflet", "immunotherapy-basics"))
     assert code == 0, err
     pages = page_texts(tmp_path / "out/fr/immunotherapy-basics.pdf")
     assert pages and all(DRAFT["fr"] in page for page in pages)
+
+
+@pytest.mark.parametrize("text", ['IMM-01"\n} .draft-mark { display: none } x {',
+                                  "a\\", "</style><script>x</script>", "\u2028\x7f'"])
+def test_any_text_stays_one_css_string_for_an_independent_parser(text):
+    import tinycss2
+
+    from leaflets.templates import css_string
+
+    sheet = f"@page {{ @bottom-left {{ content: {css_string(text)}; }} }}"
+    [page] = tinycss2.parse_stylesheet(sheet)
+    [margin] = [node for node in tinycss2.parse_blocks_contents(page.content)
+                if node.type == "at-rule"]
+    [declaration] = [node for node in tinycss2.parse_blocks_contents(margin.content)
+                     if node.type == "declaration"]
+    tokens = [token for token in declaration.value if token.type != "whitespace"]
+    assert [token.type for token in tokens] == ["string"] and tokens[0].value == text
+    assert "</" not in str(css_string(text))
 
 
 def test_content_text_cannot_hide_the_mark(content, tmp_path, run):
@@ -330,7 +348,8 @@ def test_catalog_strings_reach_a_page_as_text_even_if_a_check_missed_them():
 
     catalog = Catalog(locale="de")
     catalog.add("DRAFT", "<style>.draft-mark{display:none}</style>")
-    catalog.add(("%(num)s page", "%(num)s pages"), ("<b>%(num)s</b> Seite", "<b>%(num)s</b> Seiten"))
+    catalog.add(("%(num)s page", "%(num)s pages"),
+                ("<b>%(num)s</b> Seite", "<b>%(num)s</b> Seiten"))
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

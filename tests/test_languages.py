@@ -44,18 +44,20 @@ def test_editing_a_source_block_makes_exactly_its_translations_stale(run, conten
 
 
 def test_release_builds_approved_editions_and_refuses_the_others(run, content, tmp_path):
-    for path in (content / "blocks").glob("*/en.yaml"):
-        edit(path, "review: {status: draft}",
-             "review: {status: approved, by: Dr Example, on: 2026-11-20}")
+    code, out, err = run("approve", "--content", str(content), "--by", "Dr Example", "--on",
+                         "2026-11-20", "fr", "en")
+    assert code == 0, err
     edit(content / "blocks/tolerance/fr.yaml", "title: ", "title: Modifié — ")
     output = tmp_path / "release"
     code, out, err = run("--release", "--content", str(content), "--output", str(output),
                          "--lang", "fr,en", "--clinic", "generic")
     assert code == 1
     assert "immunotherapy-side-effects (en, a4-leaflet): tolerance is stale" in err
-    assert "immunotherapy-basics (fr, a4-leaflet): basics-cover is draft" in err
+    assert ("immunotherapy-side-effects (fr, a4-leaflet): tolerance is draft (its text "
+            "changed since approval on 2026-11-20)") in err
     built = sorted(str(path.relative_to(output)) for path in output.rglob("*.pdf"))
-    assert built == ["en/immunotherapy-basics.pdf", "en/immunotherapy-response.pdf"]
+    assert built == [f"{language}/immunotherapy-{leaflet}.pdf" for language in ("en", "fr")
+                     for leaflet in ("basics", "response")]
     text = "".join(page.extract_text() for page in PdfReader(output / built[0]).pages)
     assert "DRAFT" not in text and "Approved" in text
 

@@ -5,13 +5,15 @@ from pathlib import Path
 import pytest
 
 from leaflets.errors import ContentError
+from leaflets.markup import image_problems_of
 from leaflets.model import load_library
 
 
 def problems(content: Path) -> list[str]:
     with pytest.raises(ContentError) as raised:
         load_library(content)
-    return [str(problem).replace(str(content.parent) + "/", "") for problem in raised.value.problems]
+    return [str(problem).replace(str(content.parent) + "/", "")
+            for problem in raised.value.problems]
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -130,3 +132,42 @@ def test_project_settings_problems_stop_before_the_other_files(content):
     assert problems(content) == [
         "content/project.yaml:6:33: unknown language 'xx': Babel has no locale data for it; use "
         "a code such as 'fr', 'en' or 'pt-BR'"]
+
+
+def test_closing_time_before_opening_time_points_at_the_closing_time(content):
+    edit(content / "clinics/centre-du-val.yaml", 'opens: "08:00", closes: "16:00"',
+         'opens: "16:00", closes: "08:00"')
+    assert problems(content) == [
+        "content/clinics/centre-du-val.yaml:10:43: closing time 08:00 must come after opening "
+        "time 16:00"]
+
+
+def test_an_image_is_located_in_its_field_not_in_an_earlier_comment(content):
+    path = content / "blocks/what-is-immunotherapy/fr.yaml"
+    path.write_text("# the schema, ![Schéma](schema.png), is drawn below\n" + path.read_text())
+    edit(path, "fait le travail.\n", "fait le travail.\n\n  Voici : ![Schéma](schema.png)\n")
+    library = load_library(content)
+    assert [str(problem).replace(str(content.parent) + "/", "")
+            for problem in image_problems_of(library)] == [
+        "content/blocks/what-is-immunotherapy/fr.yaml:12:11: image 'schema.png' not found: "
+        "expected a file under content/assets/"]
+
+
+def test_a_missing_glyph_is_located_in_the_value_that_prints_it(content, run, tmp_path):
+    (content / "blocks/basics-cover/fr.yaml").write_text(
+        "# ☃ is drawn by no font: this comment is not printed\n"
+        "type: cover\n"
+        "review: {status: draft}\n"
+        "subtitle: Un traitement qui aide votre corps\n"
+        "intro: Votre médecin vous a parlé d’immunothérapie.\n"
+        "# the title:\n"
+        "title: L’immunothérapie ☃\n")
+    code, _, err = run("--content", str(content), "--output", str(tmp_path / "out"),
+                       "--lang", "fr", "--leaflet", "immunotherapy-basics", "-j", "1")
+    assert code == 1
+    located = [line.replace(str(content.parent) + "/", "") for line in err.splitlines()
+               if "U+2603" in line]
+    assert located == [
+        "content/blocks/basics-cover/fr.yaml:7:25: U+2603 '☃' (SNOWMAN) has no glyph in Noto "
+        "Sans; use another character or add a font that has it to fonts.scripts.Latn in "
+        "project.yaml"]

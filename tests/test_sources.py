@@ -67,3 +67,38 @@ def test_deep_nesting_is_refused_without_recursion_error(tmp_path):
 def test_empty_file_has_no_data_and_no_problem_yet(tmp_path):
     document = load_text(tmp_path, "")
     assert document.data is None and document.problems == []
+
+
+def test_a_character_is_located_in_its_value_not_in_an_earlier_comment(tmp_path):
+    document = load_text(tmp_path, "# ☃ is drawn by no font: this comment is not printed\n"
+                                   "type: cover\n"
+                                   "review: {status: draft}\n"
+                                   "subtitle: Un sous-titre\n"
+                                   "intro: Une introduction.\n"
+                                   "# the title:\n"
+                                   "title: Bonhomme ☃ de neige\n")
+    assert str(document.locate(("title",), "☃")) == "file.yaml:7:17"
+
+
+def test_a_character_in_a_block_scalar_is_located_at_its_line_and_column(tmp_path):
+    document = load_text(tmp_path, "title: Bonjour\n"
+                                   "body: |\n"
+                                   "  Une première ligne.\n"
+                                   "\n"
+                                   "  Une autre, avec ☃ dedans.\n")
+    assert str(document.locate(("body",), "☃")) == "file.yaml:5:19"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A character written as an HTML character reference, decimal or hexadecimal.
+    ('title: "Neige &#9731;"\n', "file.yaml:1:15"),
+    ("title: Neige &#X2603;\n", "file.yaml:1:14"),
+    # A character not written as itself (a YAML escape): the value's own start.
+    ('title: "Neige \\u2603"\n', "file.yaml:1:8"),
+    # Windows line ends count as PyYAML counts them.
+    ("title: Bonjour\r\nbody: >\r\n  un\r\n  deux ☃\r\n", "file.yaml:4:8"),
+])
+def test_a_character_is_located_however_it_is_written(tmp_path, text, expected):
+    document = load_text(tmp_path, text)
+    key = "body" if "body" in document.data else "title"
+    assert str(document.locate((key,), "☃")) == expected

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..i18n import install_catalog, load_catalog
 from ..languages import language
+from ..model import Library
 from ..outputs import Record, atomic_write, write_if_changed
 from ..registry import FORMATS, N_, VARIANTS
 from . import Site, SiteKind
@@ -117,7 +118,36 @@ def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path) ->
         href=lambda record: str(Path(record.path).relative_to(prefix)),
         kilobytes=lambda record: max(1, round(record.bytes / 1024)),
         edition_label=edition_label,
+        withdrawn=withdrawn_notices(library, clinic_id),
     )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A withdrawn leaflet, as the catalogue tells clinics of it."""
+
+    title: str
+    language: str
+    direction: str
+    reference: str
+    on: str
+    reason: str
+
+
+def withdrawn_notices(library: Library, clinic_id: str | None) -> list[Notice]:
+    """The withdrawn leaflets a catalogue names, with their title in the source language."""
+    source = library.project.source_language
+    notices = []
+    for leaflet_id, leaflet_file in library.leaflets.items():
+        leaflet, clinic = leaflet_file.leaflet, library.clinics.get(clinic_id)
+        if leaflet.withdrawn is None or (clinic and clinic.clinic.leaflets is not None
+                                         and leaflet_id not in clinic.clinic.leaflets):
+            continue
+        cover = library.blocks.get(leaflet.blocks[0], {}).get(source)
+        title = cover.block.title if cover else leaflet.reference
+        notices.append(Notice(title, source, language(source).direction, leaflet.reference,
+                              leaflet.withdrawn.on.isoformat(), leaflet.withdrawn.reason))
+    return notices
 
 
 def edition_label(record: Record) -> str:

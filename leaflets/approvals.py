@@ -1,0 +1,93 @@
+"""Approval bound to the text: what a clinical reviewer approved stays approved only while
+the text, and for a translation the source it was checked against, are unchanged.
+
+An approval records two fingerprints: the block's own text and, for a
+translation, its source's text at the time. A later change to either voids it,
+and so does a source that is not itself approved: the block is then a draft,
+with the reason, and so is every edition that prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import BlockFile, Library
+
+# From least to most advanced: an edition is as advanced as its least advanced block.
+STATES = ("missing", "stale", "draft", "reviewed", "approved")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The state a block is in, in one language, and why (when it is not what it says)."""
+
+    state: str
+    reason: str = ""
+    block_file: BlockFile | None = None
+
+    @property
+    def releasable(self) -> bool:
+        return self.state == "approved"
+
+    def __str__(self) -> str:
+        return f"{self.state} ({self.reason})" if self.reason else self.state
+
+
+def verdict(library: Library, block_id: str, language: str,
+            _following: tuple[str, ...] = ()) -> Verdict:
+    """What a block in a language really is: missing, stale, draft, reviewed or approved."""
+    block_file = library.blocks.get(block_id, {}).get(language)
+    if block_file is None:
+        return Verdict("missing")
+    block, review = block_file.block, block_file.block.review
+    source = _source_of(library, block_file)
+    if block.translation is not None and (
+            source is None or source.block.fingerprint() != block.translation.fingerprint):
+        return Verdict("stale", "its source changed since it was translated", block_file)
+    if review.status != "approved":
+        return Verdict(review.status, "", block_file)
+    problem = approval_problem(block_file, source)
+    if problem:
+        return Verdict("draft", problem, block_file)
+    if source is not None:
+        if source.language in _following:
+            return Verdict("stale", "its translations are each other's source", block_file)
+        upstream = verdict(library, block_id, source.language, (*_following, language))
+        if not upstream.releasable:
+            return Verdict("draft", f"its source ({source.language}) is {upstream.state}",
+                           block_file)
+    return Verdict("approved", "", block_file)
+
+
+def approval_problem(block_file: BlockFile, source: BlockFile | None) -> str:
+    """Why an approval no longer holds ('' if it does): the fingerprints it records."""
+    review = block_file.block.review
+    if review.fingerprint is None:
+        return ("its approval records no fingerprint of the text approved; record the "
+                "approval with 'python3 build.py approve'")
+    if review.fingerprint != block_file.block.fingerprint():
+        return f"its text changed since approval on {review.on}"
+    if source is not None and review.source != source.block.fingerprint():
+        return f"its source changed since approval on {review.on}"
+    return ""
+
+
+def _source_of(library: Library, block_file: BlockFile) -> BlockFile | None:
+    translation = block_file.block.translation
+    if translation is None:
+        return None
+    return library.blocks.get(block_file.id, {}).get(translation.from_)
+
+
+def source_chain(library: Library, block_id: str, language: str) -> list[str]:
+    """The languages a block's text comes from, nearest first (each translation names its
+    source; the source language names none)."""
+    chain: list[str] = []
+    block_file = library.blocks.get(block_id, {}).get(language)
+    while block_file is not None and block_file.block.translation is not None:
+        origin = block_file.block.translation.from_
+        if origin in chain or origin == language:
+            break
+        chain.append(origin)
+        block_file = library.blocks.get(block_id, {}).get(origin)
+    return chain

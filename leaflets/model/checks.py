@@ -1,0 +1,221 @@
+"""Checks across files, run once every file has been read against its schema: a leaflet's
+blocks exist, a translation agrees with its source, a citation names a known source…
+
+Each check yields its problems; a check only sees objects that are valid on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import Problem
+from ..files import asset_problem
+from ..languages import language
+from ..sources import Document
+from .library import BlockFile, ClinicFile, LeafletFile
+from .messages import suggest
+from .schemas import IDENTIFIER, CoverBlock, KeyFiguresBlock, Project, SourcesBlock, known_locale
+
+Blocks = dict[str, dict[str, BlockFile]]   # block id → language → block
+
+
+# --- project settings ---------------------------------------------------------------
+# The settings are one file, but these rules relate its sections (languages and the
+# fonts that write them), and each points at one entry of a list.
+
+def project_problems(project: Project, document: Document) -> Iterator[Problem]:
+    yield from _language_problems(project, document)
+    for script, families in project.fonts.scripts.items():
+        for index, family in enumerate(families):
+            if family not in project.fonts.families:
+                yield document.problem(
+                    ("fonts", "scripts", script, index),
+                    f"unknown font family '{family}'; expected one of the families under "
+                    f"fonts.families: {', '.join(project.fonts.families)}")
+    if project.source_language not in project.languages:
+        yield document.problem(
+            ("source_language",), f"source language '{project.source_language}' must be one of "
+                                  f"the languages: {', '.join(project.languages)}")
+
+
+def _language_problems(project: Project, document: Document) -> Iterator[Problem]:
+    for index, code in enumerate(project.languages):
+        if not known_locale(code):
+            yield document.problem(
+                ("languages", index), f"unknown language '{code}': Babel has no locale data "
+                                      "for it; use a code such as 'fr', 'en' or 'pt-BR'")
+            continue
+        script = language(code).script
+        if script not in project.fonts.scripts:
+            yield document.problem(
+                ("languages", index), f"language '{code}' is written in the script {script}, "
+                                      "which has no font stack; add "
+                                      f"'{script}: [<font family>, …]' under fonts.scripts")
+
+
+# --- blocks -------------------------------------------------------------------------
+
+def block_problems(block_file: BlockFile, project: Project,
+                   source_ids: list[str] | None) -> Iterator[Problem]:
+    """``source_ids``: the ids in sources.yaml, None when that file could not be read
+    (its problems are reported, not again every citation of it)."""
+    yield from _translation_record_problems(block_file, project)
+    if source_ids is not None:
+        yield from _citation_problems(block_file, source_ids)
+
+
+def _translation_record_problems(block_file: BlockFile, project: Project) -> Iterator[Problem]:
+    """The source language's file is the source; every other file records what it
+    translates."""
+    translation, document = block_file.block.translation, block_file.document
+    if block_file.language == project.source_language:
+        if translation is not None:
+            yield document.problem(
+                ("translation",), f"the {project.source_language} file is the source of this "
+                                  "block; remove its 'translation' field")
+    elif translation is None:
+        yield document.problem(
+            (), f"missing required field 'translation'; a translation records its source: "
+                f"add 'translation: {{from: {project.source_language}, fingerprint: …}}' "
+                "(see 'python build.py status')")
+    if translation is not None and translation.from_ not in project.languages:
+        yield document.problem(
+            ("translation", "from"), f"'from' must be one of the languages "
+                                     f"{', '.join(project.languages)}; found "
+                                     f"'{translation.from_}'")
+
+
+def _citation_problems(block_file: BlockFile, source_ids: list[str]) -> Iterator[Problem]:
+    block, document = block_file.block, block_file.document
+    cited: list[tuple[tuple, str]] = []
+    if isinstance(block, KeyFiguresBlock):
+        cited = [(("figures", index, "source"), figure.source)
+                 for index, figure in enumerate(block.figures)]
+    elif isinstance(block, SourcesBlock):
+        cited = [(("cite", index), source_id) for index, source_id in enumerate(block.cite)]
+    for key_path, source_id in cited:
+        if source_id not in source_ids:
+            yield document.problem(key_path, (
+                f"unknown source '{source_id}'{suggest(source_id, source_ids)}; add it to "
+                f"content/sources.yaml or use one of: {', '.join(source_ids)}"))
+
+
+def translation_problems(blocks: Blocks, source_language: str) -> Iterator[Problem]:
+    """A translation keeps the type of its source block, its figures and its sources."""
+    for translations in blocks.values():
+        source = translations.get(source_language)
+        if source is None:
+            continue
+        for block_file in translations.values():
+            problem = _disagreement(block_file, source, source_language)
+            if problem is not None:
+                yield problem
+
+
+def _disagreement(block_file: BlockFile, source: BlockFile,
+                  source_language: str) -> Problem | None:
+    block, document = block_file.block, block_file.document
+    if block.type != source.block.type:
+        return document.problem(
+            ("type",), f"a translation has the type of its source: "
+                       f"{source_language}.yaml says '{source.block.type}', found '{block.type}'")
+    if isinstance(block, KeyFiguresBlock):
+        expected = [figure.fact() for figure in source.block.figures]
+        found = [figure.fact() for figure in block.figures]
+        if found == expected:
+            return None
+        # The counts may differ: then the first figure one of them lacks is the difference.
+        index = next((i for i, (a, b) in enumerate(zip(expected, found, strict=False))
+                      if a != b), min(len(expected), len(found)))
+        return document.problem(
+            ("figures", index), "a translation keeps every figure of its source "
+            f"(value, style, display, source), in order: {source_language}.yaml has "
+            f"{len(expected)} figures; figure {index + 1} differs here")
+    if isinstance(block, SourcesBlock) and block.cite != source.block.cite:
+        return document.problem(
+            ("cite",), f"a translation cites the sources of its source: "
+                       f"{source_language}.yaml cites {', '.join(source.block.cite)}")
+    return None
+
+
+# --- leaflets -----------------------------------------------------------------------
+
+def leaflet_problems(leaflet_file: LeafletFile, blocks: Blocks,
+                     present: dict[str, set[str]], project: Project) -> Iterator[Problem]:
+    """``blocks``: the valid blocks; ``present``: every block folder and the languages
+    it has a file for, valid or not (an invalid file is reported, not called missing)."""
+    yield from _listed_block_problems(leaflet_file, present, project.source_language)
+    yield from _omit_problems(leaflet_file, blocks, project.source_language)
+    leaflet, document = leaflet_file.leaflet, leaflet_file.document
+    first = leaflet.blocks[0]
+    cover = blocks.get(first, {}).get(project.source_language)
+    if cover is not None and not isinstance(cover.block, CoverBlock):
+        yield document.problem(
+            ("blocks", 0), f"a leaflet starts with a 'cover' block, which gives it its title; "
+                           f"'{first}' is a '{cover.block.type}' block")
+
+
+def _listed_block_problems(leaflet_file: LeafletFile, present: dict[str, set[str]],
+                           source_language: str) -> Iterator[Problem]:
+    document = leaflet_file.document
+    first_listed: dict[str, int] = {}
+    for index, block_id in enumerate(leaflet_file.leaflet.blocks):
+        if block_id in first_listed:
+            line = document.where(("blocks", first_listed[block_id])).line
+            yield document.problem(
+                ("blocks", index), f"block '{block_id}' is listed twice (first on line {line}); "
+                                   "list each block once")
+            continue
+        first_listed[block_id] = index
+        if block_id not in present:
+            valid = sorted(name for name in present if re.fullmatch(IDENTIFIER, name))
+            yield document.problem(
+                ("blocks", index), f"unknown block '{block_id}'{suggest(block_id, valid)}; "
+                                   f"expected a folder content/blocks/{block_id}/ with one "
+                                   "file per language")
+        elif source_language not in present[block_id]:
+            yield document.problem(
+                ("blocks", index), f"block '{block_id}' has no source text: expected "
+                                   f"content/blocks/{block_id}/{source_language}.yaml")
+
+
+def _omit_problems(leaflet_file: LeafletFile, blocks: Blocks,
+                   source_language: str) -> Iterator[Problem]:
+    """Only a leaflet's own blocks can be left out, and never its cover or its sources."""
+    leaflet, document = leaflet_file.leaflet, leaflet_file.document
+    kept = {leaflet.blocks[0]} | {
+        block_id for block_id, translations in blocks.items()
+        if isinstance(getattr(translations.get(source_language), "block", None), SourcesBlock)}
+    for format, omitted in leaflet.omit.items():
+        for index, block_id in enumerate(omitted):
+            if block_id not in leaflet.blocks:
+                yield document.problem(
+                    ("omit", format, index), f"'{block_id}' is not one of this leaflet's blocks; "
+                                             f"expected one of: {', '.join(leaflet.blocks)}")
+            elif block_id in kept:
+                yield document.problem(
+                    ("omit", format, index), f"'{block_id}' cannot be left out: every edition "
+                                             "keeps its cover and its sources")
+
+
+# --- clinics ------------------------------------------------------------------------
+
+def clinic_problems(clinic_file: ClinicFile, leaflet_ids: list[str], project: Project,
+                    root: Path) -> Iterator[Problem]:
+    """``leaflet_ids``: every leaflet file's id, valid or not."""
+    clinic, document = clinic_file.clinic, clinic_file.document
+    for index, leaflet_id in enumerate(clinic.leaflets or ()):
+        if leaflet_ids and leaflet_id not in leaflet_ids:
+            yield document.problem(("leaflets", index), (
+                f"unknown leaflet '{leaflet_id}'{suggest(leaflet_id, leaflet_ids)}; "
+                f"expected one of: {', '.join(leaflet_ids)}"))
+    for index, code in enumerate(clinic.languages or ()):
+        if code not in project.languages:
+            yield document.problem(("languages", index), (
+                f"language '{code}' is not one of the project's languages "
+                f"({', '.join(project.languages)})"))
+    logo_problem = clinic.logo and asset_problem(root, clinic.logo, "logo")
+    if logo_problem:
+        yield document.problem(("logo",), logo_problem)

@@ -1,0 +1,356 @@
+"""The schemas of content files: project settings, sources, leaflets, blocks and clinics.
+
+A rule that concerns one object alone is a validator on that object, so that it is
+checked wherever the object is read. It raises a ``rule`` error on the field it is
+about, whose message is shown to the author as written here. Rules that need another
+file are in ``checks``. Validating with the context ``SHAPE_ONLY`` skips the rules: the
+loader does so for an object that breaks one, so that the checks across files still see
+it and every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import string
+import typing
+from datetime import date
+from typing import Annotated, Literal
+
+from babel import UnknownLocaleError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from ..languages import language
+from ..registry import DEFAULT_FORMAT, FORMATS
+from .text import ClinicLine, ClinicText, Line, Markdown, Phone, Text, broken
+
+IDENTIFIER = r"^[a-z0-9][a-z0-9-]*$"
+FINGERPRINT_LENGTH = 12
+MAX_REVIEW_YEARS = 3
+SHAPE_ONLY = {"shape only": True}   # a validation context: check the shape, not the rules
+
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER)]
+Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+Format = Literal[tuple(FORMATS)]
+
+
+def checking_rules(info: ValidationInfo) -> bool:
+    return not (info.context or {}).get("shape only")
+
+
+def known_locale(code: str) -> bool:
+    """Whether Babel has locale data for a language code such as 'fr' or 'pt-BR'."""
+    try:
+        language(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day some years later; 29 February becomes 28 February, and a day past
+    the calendar's last year the last day there is."""
+    if day.year + years > date.max.year:
+        return date.max
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+# --- project settings ---------------------------------------------------------------
+
+class FontFamily(Model):
+    regular: Text
+    bold: Text | None = None
+    italic: Text | None = None
+    bold_italic: Text | None = Field(None, alias="bold-italic")
+
+
+class Fonts(Model):
+    directories: list[Text] = Field(min_length=1)
+    families: dict[Text, FontFamily] = Field(min_length=1)
+    scripts: dict[Text, list[Text]] = Field(min_length=1)
+
+
+class Colour(Model):
+    rgb: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]   # screen editions
+    cmyk: Annotated[list[Annotated[float, Field(ge=0, le=1)] | int],
+                    Field(min_length=4, max_length=4)]                   # press editions
+
+
+class Print(Model):
+    output_profile: Text        # the CMYK ICC profile of the press (PDF/X output intent)
+
+
+class Limits(Model):
+    """Bounds on one render, so that no content can hang or flood a build."""
+
+    pages: Annotated[int, Field(ge=1)] = 48
+    seconds: Annotated[float, Field(gt=0)] = 120
+
+
+class Project(Model):
+    publisher: Line
+    source_language: Text
+    languages: list[Text] = Field(min_length=1)
+    format: Format = DEFAULT_FORMAT
+    online_url: Annotated[str, StringConstraints(pattern=r"^https://\S*\{leaflet\}\S*$")]
+    fonts: Fonts
+    palette: dict[Identifier, Colour] = Field(min_length=1)
+    print: Print
+    limits: Limits = Limits()
+
+    @field_validator("online_url")
+    @classmethod
+    def _only_known_placeholders(cls, url: str, info: ValidationInfo) -> str:
+        if not checking_rules(info):
+            return url
+        try:
+            fields = list(string.Formatter().parse(url))
+        except ValueError as error:
+            raise broken(f"'online_url' has a stray brace ({error}); write {{ and }} only "
+                         "around {lang} and {leaflet}") from None
+        for _, name, spec, conversion in fields:
+            if name is not None and (name not in ("lang", "leaflet") or spec or conversion):
+                raise broken(f"'online_url' may contain only {{lang}} and {{leaflet}}; found "
+                             f"{{{name}{'!' + conversion if conversion else ''}"
+                             f"{':' + spec if spec else ''}}}")
+        return url
+
+
+class Source(Model):
+    publisher: Line
+    title: Line
+    published: date | PartialDate
+    kind: Line
+    language: Text
+    journal: Line | None = None
+    url: Line | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, code: str, info: ValidationInfo) -> str:
+        if checking_rules(info) and not known_locale(code):
+            raise broken(f"unknown language '{code}': Babel has no locale data for it")
+        return code
+
+
+# --- leaflets -----------------------------------------------------------------------
+
+class Withdrawal(Model):
+    """A leaflet taken out of use: its PDFs are no longer distributed, and the catalogue
+    tells clinics to remove printed stock."""
+
+    on: date
+    reason: Line
+
+
+class Leaflet(Model):
+    reference: Line
+    version: Line
+    published: date
+    review_by: date
+    format: Format | None = None
+    blocks: list[Identifier] = Field(min_length=1)
+    # Blocks left out of the editions in a format with little room (e.g. a tri-fold):
+    # an editorial choice, so it is written down here rather than made by the layout.
+    omit: dict[Format, list[Identifier]] = Field(default_factory=dict)
+    withdrawn: Withdrawal | None = None
+
+    @field_validator("review_by")
+    @classmethod
+    def _reviewed_in_time(cls, review_by: date, info: ValidationInfo) -> date:
+        published = info.data.get("published")   # absent when it is itself invalid
+        if published is None or not checking_rules(info):
+            return review_by
+        if review_by <= published:
+            raise broken(f"'review_by' ({review_by}) must come after 'published' ({published})")
+        latest = add_years(published, MAX_REVIEW_YEARS)
+        if review_by > latest:
+            raise broken(f"'review_by' must be at most {MAX_REVIEW_YEARS} years after "
+                         f"'published', so no later than {latest}; found {review_by}")
+        return review_by
+
+    def blocks_in(self, format: str) -> list[str]:
+        left_out = set(self.omit.get(format, ()))
+        return [block_id for block_id in self.blocks if block_id not in left_out]
+
+
+# --- blocks -------------------------------------------------------------------------
+
+class Review(Model):
+    status: Literal["draft", "reviewed", "approved"]
+    by: Line | None = None
+    on: date | None = None
+    # What an approval approved, written by 'build.py approve': the block's own text and,
+    # for a translation, the source it was checked against. A change to either voids it.
+    fingerprint: Fingerprint | None = None
+    source: Fingerprint | None = None
+
+    @model_validator(mode="after")
+    def _approval_is_signed(self, info: ValidationInfo) -> Review:
+        if not checking_rules(info):
+            return self
+        if self.status == "approved" and (self.by is None or self.on is None):
+            raise broken("an approved block must say who approved it and when: "
+                         "add 'by: <name>' and 'on: YYYY-MM-DD' under 'review'")
+        return self
+
+
+class Translation(Model):
+    from_: Text = Field(alias="from")
+    fingerprint: Fingerprint
+
+
+class Block(Model):
+    review: Review
+    translation: Translation | None = None
+
+    NOT_TRANSLATED: typing.ClassVar[dict] = {"review": True, "translation": True}
+
+    def fingerprint(self) -> str:
+        """A hash of what a translator translates: every field but review, translation
+        and presentation settings."""
+        content = self.model_dump(mode="json", by_alias=True, exclude=self.NOT_TRANSLATED)
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+class CoverBlock(Block):
+    type: Literal["cover"]
+    title: Line
+    subtitle: Line | None = None
+    intro: Markdown | None = None
+
+
+class TextBlock(Block):
+    type: Literal["text"]
+    title: Line
+    body: Markdown
+
+
+def _as_yaml_writes(number: float) -> str:
+    """A number that is not finite, as YAML writes it."""
+    if math.isnan(number):
+        return ".nan"
+    return ".inf" if number > 0 else "-.inf"
+
+
+class Figure(Model):
+    # ``style`` comes before ``value``: pydantic validates fields in order, and whether
+    # a value is a plausible percentage depends on its style.
+    style: Literal["percent", "number"] = "percent"
+    display: Literal["number", "icon-array"] = "number"   # icon-array: 100 people, some coloured
+    value: int | float
+    label: Line
+    source: Identifier
+
+    @field_validator("value")
+    @classmethod
+    def _plausible(cls, value: int | float, info: ValidationInfo) -> int | float:
+        if not checking_rules(info):
+            return value
+        if not math.isfinite(value):
+            raise broken(f"'value' must be a finite number, found {_as_yaml_writes(value)}")
+        if info.data.get("style") == "percent" and not 0 <= value <= 1:
+            raise broken(f"a percentage is written as a fraction (0.25 for 25 %); found {value}")
+        return value
+
+    def fact(self) -> tuple:
+        """What no translation may change: the number, its kind, its display and its source."""
+        return self.value, self.style, self.display, self.source
+
+
+class KeyFiguresBlock(Block):
+    NOT_TRANSLATED: typing.ClassVar[dict] = {**Block.NOT_TRANSLATED,
+                                             "figures": {"__all__": {"display"}}}
+    type: Literal["key-figures"]
+    title: Line
+    intro: Markdown | None = None
+    figures: list[Figure] = Field(min_length=1)
+    note: Markdown | None = None
+
+
+class CalloutBlock(Block):
+    type: Literal["callout"]
+    tone: Literal["info", "important"] = "info"
+    title: Line
+    body: Markdown
+
+
+class ChecklistBlock(Block):
+    type: Literal["checklist"]
+    title: Line
+    intro: Markdown | None = None
+    items: list[Line] = Field(min_length=1)
+
+
+class SourcesBlock(Block):
+    type: Literal["sources"]
+    title: Line
+    intro: Markdown | None = None
+    cite: list[Identifier] = Field(min_length=1)
+
+
+class ContactBlock(Block):
+    """Who to call. A clinic edition shows the clinic's details; the generic edition
+    shows ``body``, e.g. space to write the care team's number in."""
+
+    type: Literal["contact"]
+    title: Line
+    body: Markdown
+    clinic_intro: Line          # above the clinic's details, e.g. "Your clinic:"
+
+
+BLOCK_TYPES: dict[str, type[Block]] = {
+    model.model_fields["type"].annotation.__args__[0]: model
+    for model in (CoverBlock, TextBlock, KeyFiguresBlock, CalloutBlock, ChecklistBlock,
+                  ContactBlock, SourcesBlock)
+}
+
+
+# --- clinics ------------------------------------------------------------------------
+
+Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class OpeningHours(Model):
+    days: list[Weekday] = Field(min_length=1)
+    opens: Time
+    closes: Time
+
+    @field_validator("closes")
+    @classmethod
+    def _after_opening(cls, closes: str, info: ValidationInfo) -> str:
+        opens = info.data.get("opens")   # absent when it is itself invalid
+        if opens is not None and checking_rules(info) and closes <= opens:
+            raise broken(f"closing time {closes} must come after opening time {opens}")
+        return closes
+
+
+class Clinic(Model):
+    example: bool = False      # a fictional clinic, shipped to show how clinics work
+    name: ClinicLine
+    address: ClinicText
+    phone: Phone
+    email: ClinicLine | None = None
+    hours: list[OpeningHours] = Field(default_factory=list)
+    logo: Text | None = None   # a file under content/assets/
+    leaflets: list[Identifier] | None = None   # None: every leaflet
+    languages: list[Text] | None = None        # None: every language

@@ -1,0 +1,110 @@
+"""The commands that rewrite content files for translators and reviewers: mark a
+translation current, record an approval.
+
+Only the value concerned changes in the file, so comments and layout stay as
+their authors wrote them, and the file keeps its mode.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from .approvals import verdict
+from .errors import UsageError
+from .model import BlockFile, Library
+from .outputs import atomic_write
+
+
+def _specs(library: Library, specs: list[str], translated_only: bool):
+    """(spec, block file) for each ``LANG`` or ``LANG:BLOCK`` spec; a spec naming one
+    block that does not exist is a usage error, all of them reported at once."""
+    wrong, found = [], []
+    for spec in specs:
+        language, _, block_id = spec.partition(":")
+        languages = [code for code in library.languages
+                     if not (translated_only and code == library.project.source_language)]
+        if language not in languages:
+            wrong.append(f"'{spec}': expected LANG or LANG:BLOCK with LANG one of "
+                         f"{', '.join(languages)}")
+            continue
+        if block_id and language not in library.blocks.get(block_id, {}):
+            wrong.append(f"'{spec}': there is no {language} text of '{block_id}'")
+            continue
+        for current in [block_id] if block_id else sorted(library.blocks):
+            block_file = library.blocks.get(current, {}).get(language)
+            if block_file is not None:
+                found.append((spec, block_file))
+    if wrong:
+        raise UsageError("; ".join(wrong))
+    return found
+
+
+def mark_current(library: Library, specs: list[str]) -> list[str]:
+    """Record the current source fingerprint in the named translations. An approved
+    translation goes back to 'reviewed': what it was approved against has changed."""
+    changed = []
+    for _, block_file in _specs(library, specs, translated_only=True):
+        translation = block_file.block.translation
+        source = library.blocks[block_file.id].get(translation.from_)
+        if source is None:
+            raise UsageError(f"{block_file.document.path}: it is translated from "
+                             f"'{translation.from_}', which has no text of this block")
+        new = source.block.fingerprint()
+        if new == translation.fingerprint:
+            continue
+        path = Path(block_file.document.path)
+        rewrite(path, ("translation", "fingerprint"), json.dumps(new))
+        message = f"{path}: fingerprint {translation.fingerprint} → {new}"
+        if block_file.block.review.status == "approved":
+            rewrite(path, ("review",), "{status: reviewed}")
+            message += "; approval withdrawn (review it again, then approve it)"
+        changed.append(message)
+    return changed
+
+
+def approve(library: Library, specs: list[str], by: str, on: date) -> list[str]:
+    """Record approvals by ``by`` on ``on``, with the fingerprints of what was approved."""
+    if not by.strip() or re.search(r"[\x00-\x1f\x7f]", by):
+        raise UsageError("--by needs the reviewer's name, on one line")
+    approved, refused = [], []
+    for _, block_file in _specs(library, specs, translated_only=False):
+        state = verdict(library, block_file.id, block_file.language)
+        if state.state == "stale":
+            refused.append(f"{block_file.document.path}: stale — update it to its source and "
+                           f"run 'status --mark-current {block_file.language}:"
+                           f"{block_file.id}' first")
+            continue
+        review = _approval_text(library, block_file, by, on)
+        rewrite(Path(block_file.document.path), ("review",), review)
+        approved.append(f"{block_file.document.path}: approved by {by} on {on}")
+    if refused and any(":" in spec for spec in specs):
+        raise UsageError("\n".join(refused))
+    return approved + [f"not approved: {reason}" for reason in refused]
+
+
+def _approval_text(library: Library, block_file: BlockFile, by: str, on: date) -> str:
+    block = block_file.block
+    fields = [f"status: approved, by: {json.dumps(by, ensure_ascii=False)}, on: {on}",
+              f"fingerprint: {json.dumps(block.fingerprint())}"]
+    if block.translation is not None:
+        source = library.blocks[block_file.id][block.translation.from_]
+        fields.append(f"source: {json.dumps(source.block.fingerprint())}")
+    return "{" + ", ".join(fields) + "}"
+
+
+def rewrite(path: Path, key_path: tuple[str, ...], value: str) -> None:
+    """Replace the value at ``key_path`` in a YAML file by ``value`` (YAML text), leaving
+    every other character of the file as it was."""
+    text = path.read_text(encoding="utf-8-sig")
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    for key in key_path:
+        node = next(value_node for key_node, value_node in node.value if key_node.value == key)
+    start, end = node.start_mark.index, node.end_mark.index
+    # A block mapping ends where the next key starts: keep its line break.
+    tail = "\n" if text[start:end].endswith("\n") else ""
+    atomic_write(path, (text[:start] + value + tail + text[end:]).encode(), keep_mode=True)

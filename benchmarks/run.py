@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from leaflets import builder  # noqa: E402
 from leaflets.fonts import font_face_css, font_faces  # noqa: E402
+from leaflets.model import load_library  # noqa: E402
 from leaflets.registry import DEFAULT_FORMAT, DEFAULT_VARIANT  # noqa: E402
 from leaflets.templates import palette_css  # noqa: E402
 
@@ -111,7 +112,6 @@ def naive_loop(documents: list[tuple[str, str]], extra_css: str) -> float:
 
 def layout_only(documents: list[tuple[str, str]], content: Path) -> float:
     """Seconds per document for layout alone, with a warm renderer (the floor)."""
-    from leaflets.model import load_library
     from leaflets.render import Renderer
 
     paths = builder.Paths(content=content)
@@ -131,7 +131,7 @@ def run_build(content: Path, output: Path, jobs: int) -> tuple[float, builder.Bu
 def report(name: str, content: Path, work: Path, jobs: int, cli_sample: int) -> None:
     documents = html_documents(content)
     count = len(documents)
-    project = builder.load_library(content).project
+    project = load_library(content).project
     extra_css = (font_face_css(font_faces(project)) + "\n"
                  + palette_css(project.palette, DEFAULT_VARIANT))
     extra_file = work / "fonts-and-palette.css"

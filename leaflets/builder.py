@@ -41,7 +41,7 @@ from .inputs import TOOL, CurrentHashes, Roots
 from .kinds import EditionKind, Product, Site, SiteKind, default_edition_kinds, default_site_kinds
 from .languages import language
 from .markup import image_problems_of
-from .model import Library, load_library
+from .model import Library, LibraryLoader
 from .outputs import Outputs, Record, output_lock, remove_partial_files, sha256
 from .registry import FORMATS, VARIANTS, missing_files
 from .render import Job, Rendered
@@ -109,13 +109,18 @@ def check_output_folder(paths: Paths) -> None:
 def prepare(paths: Paths, selection: Selection) -> Prepared:
     """Load and validate everything the selected editions need; write nothing."""
     check_output_folder(paths)
-    library = load_library(paths.content)
-    editions = select(library, selection)
+    library, problems = LibraryLoader(paths.content).read()
+    try:
+        editions = select(library, selection)
+    except UsageError:   # a name the content problems explain (a leaflet that did not load)
+        if problems:
+            raise ContentError(problems) from None
+        raise
     missing = missing_files(paths.templates)
     if missing:
         raise SetupError("the templates folder lacks files the registry declares: "
                          + "; ".join(missing))
-    problems = image_problems_of(library) + missing_translations(library, editions)
+    problems += image_problems_of(library) + missing_translations(library, editions)
     problems += missing_glyphs(library, editions)
     for code in dict.fromkeys(edition.language for edition in editions):
         try:

@@ -118,7 +118,9 @@ def missing_translations(library: Library, editions: list[Edition]) -> list[Prob
         leaflet_file = library.leaflets[edition.leaflet]
         blocks = leaflet_file.leaflet.blocks
         for block_id in printed_blocks(library, edition):
-            if edition.language not in library.blocks.get(block_id, {}):
+            written = library.root / "blocks" / block_id / f"{edition.language}.yaml"
+            # A file that is there but did not load has its own problems already.
+            if edition.language not in library.blocks.get(block_id, {}) and not written.exists():
                 problems.append(leaflet_file.document.problem(
                     ("blocks", blocks.index(block_id)),
                     f"block '{block_id}' has no '{edition.language}' translation: expected "

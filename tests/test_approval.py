@@ -224,3 +224,21 @@ def test_a_withdrawn_leaflet_has_a_notice_and_no_pdf(run, content, tmp_path):
     assert "immunotherapy-response.pdf" not in page
     clinic_page = (output / "clinics/clinique-des-tilleuls/index.html").read_text()
     assert "replaced by IMM-04" in clinic_page
+
+
+def test_seven_realistic_mistakes_are_reported_in_one_round(run, content):
+    edit(content / "blocks/tolerance/fr.yaml", "title:", "titel:")              # unknown field
+    edit(content / "leaflets/immunotherapy-basics.yaml", 'version: "1.0"', "version: 1.0")
+    edit(content / "blocks/daily-life/fr.yaml", "title: ", "title: [unclosed ")  # syntax
+    edit(content / "leaflets/immunotherapy-response.yaml", "  - pseudo-progression",
+         "  - pseudo-progresion")                                                 # unknown id
+    (content / "blocks/when-to-tell/de.yaml").unlink()                          # missing
+    edit(content / "blocks/side-effects-cover/tr.yaml", "title: ", "title: ☃ ")  # no glyph
+    edit(content / "blocks/sources/fr.yaml", "cite: [", "cite: [no-such-source, ")  # bad cite
+    code, out, err = run("check", "--content", str(content), "--lang", "fr,de,tr")
+    assert code == 1
+    for expected in ("unknown field 'titel'", "'version' must be text", "YAML syntax error",
+                     "unknown block 'pseudo-progresion'",
+                     "block 'when-to-tell' has no 'de' translation", "U+2603",
+                     "unknown source 'no-such-source"):
+        assert expected in err, expected

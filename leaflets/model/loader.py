@@ -33,15 +33,22 @@ class LibraryLoader:
         self.refused = self._links_leaving()
 
     def load(self) -> Library:
+        library, problems = self.read()
+        if problems:
+            raise ContentError(problems)
+        return library
+
+    def read(self) -> tuple[Library, list[Problem]]:
+        """Everything that could be read, and every problem found: later checks (missing
+        translations, glyphs) add theirs, so that an author reads all of them at once.
+        Only bad project settings stop here, as every other file is read against them."""
         project, project_document = self._project()
         known_sources, source_ids, sources_document = self._sources()
         blocks, present = self._blocks(project, source_ids)
         leaflets, leaflet_ids = self._leaflets(blocks, present, project)
         clinics = self._clinics(project, leaflet_ids)
-        if self.problems:
-            raise ContentError(self.problems)
         return Library(self.root, project, project_document, known_sources, sources_document,
-                       leaflets, blocks, clinics, self.digests)
+                       leaflets, blocks, clinics, self.digests), self.problems
 
     # --- reading files ------------------------------------------------------------
 

@@ -94,6 +94,7 @@ class Build:
     refused: list[str] = field(default_factory=list)
     site_files: list[Path] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)   # files no edition makes any more
+    site_errors: list[str] = field(default_factory=list)
 
 
 def check_output_folder(paths: Paths) -> None:
@@ -226,7 +227,11 @@ class Builder:
         site = Site(self.paths.output, self.paths.roots, prepared.library,
                     list(result.records.values()))
         for kind in self.site_kinds:
-            result.site_files += kind.finish(site)
+            try:
+                result.site_files += kind.finish(site)
+            except OSError as failure:   # the editions are written: say what is missing
+                result.site_errors.append(f"{kind.name}: cannot write {failure.filename}: "
+                                          f"{failure.strerror}")
         return result
 
     def kinds_of(self, edition: Edition) -> list[EditionKind]:

@@ -29,7 +29,9 @@ commands:
   build   (default) validate the content, then render every edition to PDF
   check   validate the content and print the readability report; writes nothing
   status  translation status of every block: missing, stale (with what changed), draft,
-          reviewed, approved; --mark-current records that translations are up to date
+          reviewed, approved (and why an approval no longer holds, with the diff);
+          --mark-current records that translations are up to date
+  approve record approvals bound to the text: approve --by NAME [--on DATE] LANG[:BLOCK]…
   watch   build, then rebuild what changed each time a file is saved (Ctrl-C to stop)
   bundle  zip a clinic's PDFs, catalogue page and checksums: bundle --clinic ID
   test    run the test suite (python3 build.py test [pytest options])
@@ -216,6 +218,7 @@ def build(paths: builder.Paths, selection: Selection, execution: Execution,
     print(summary(result, time.monotonic() - started, paths.output))
     print("catalogue: " + ", ".join(str(page) for page in result.site_files))
     failed = [outcome.error for outcome in result.outcomes if outcome.error]
+    failed += result.site_errors
     for error in failed:
         print(f"failed: {error}", file=sys.stderr)
     if result.refused:

@@ -117,10 +117,14 @@ def missing_translations(library: Library, editions: list[Edition]) -> list[Prob
     for edition in editions:
         leaflet_file = library.leaflets[edition.leaflet]
         blocks = leaflet_file.leaflet.blocks
+        folder = library.root / "blocks"
+        source = library.project.source_language
         for block_id in printed_blocks(library, edition):
-            written = library.root / "blocks" / block_id / f"{edition.language}.yaml"
-            # A file that is there but did not load has its own problems already.
-            if edition.language not in library.blocks.get(block_id, {}) and not written.exists():
+            # A file that is there but did not load, an unknown block and a block without
+            # its source text have their own problems already.
+            if (edition.language not in library.blocks.get(block_id, {})
+                    and not (folder / block_id / f"{edition.language}.yaml").exists()
+                    and (folder / block_id / f"{source}.yaml").exists()):
                 problems.append(leaflet_file.document.problem(
                     ("blocks", blocks.index(block_id)),
                     f"block '{block_id}' has no '{edition.language}' translation: expected "

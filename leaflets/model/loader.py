@@ -102,6 +102,15 @@ class LibraryLoader:
         found = validate(document, model, self.problems)
         return found if found is not None else well_formed(document, model)
 
+    def _each_valid(self, paths: list[Path], kind: str, model: type[Model]):
+        """(path, document, object) of each file named by its id that describes a
+        ``model``; the others' problems are reported."""
+        for path in paths:
+            document = self._read_named(path, kind)
+            found = self._validated(document, model) if document is not None else None
+            if found is not None:
+                yield path, document, found
+
     def _read_named(self, path: Path, kind: str) -> sources.Document | None:
         """A file named by its id (a leaflet, a clinic), if it reads and its name is an id."""
         document = self._read(path)
@@ -235,11 +244,7 @@ class LibraryLoader:
         if not paths:
             self.problems.append(Problem(Location(shown(self.root / "leaflets")), "no leaflets: "
                                          "expected at least one file leaflets/<id>.yaml"))
-        for path in paths:
-            document = self._read_named(path, "leaflet")
-            leaflet = self._validated(document, Leaflet) if document is not None else None
-            if leaflet is None:
-                continue
+        for path, document, leaflet in self._each_valid(paths, "leaflet", Leaflet):
             leaflets[path.stem] = LeafletFile(path.stem, leaflet, document)
             self.problems.extend(checks.leaflet_problems(leaflets[path.stem], blocks, present,
                                                          project))
@@ -247,12 +252,9 @@ class LibraryLoader:
 
     def _clinics(self, project: Project, leaflet_ids: list[str]) -> dict[str, ClinicFile]:
         clinics = {}
-        for path in self._yaml_files(self.root / "clinics", "the clinics folder holds one "
-                                     "<id>.yaml file per clinic"):
-            document = self._read_named(path, "clinic")
-            clinic = self._validated(document, Clinic) if document is not None else None
-            if clinic is None:
-                continue
+        paths = self._yaml_files(self.root / "clinics", "the clinics folder holds one "
+                                 "<id>.yaml file per clinic")
+        for path, document, clinic in self._each_valid(paths, "clinic", Clinic):
             clinics[path.stem] = ClinicFile(path.stem, clinic, document)
             self.problems.extend(checks.clinic_problems(clinics[path.stem], leaflet_ids, project,
                                                         self.root))

@@ -9,9 +9,11 @@ with the reason, and so is every edition that prints it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
-from .model import BlockFile, Library
+from .model import Block, BlockFile, Library
 
 # From least to most advanced: an edition is as advanced as its least advanced block.
 STATES = ("missing", "stale", "draft", "reviewed", "approved")
@@ -46,7 +48,7 @@ def verdict(library: Library, block_id: str, language: str,
         return Verdict("stale", "its source changed since it was translated", block_file)
     if review.status != "approved":
         return Verdict(review.status, "", block_file)
-    problem = approval_problem(block_file, source)
+    problem = approval_problem(library, block_file, source)
     if problem:
         return Verdict("draft", problem, block_file)
     if source is not None:
@@ -59,15 +61,31 @@ def verdict(library: Library, block_id: str, language: str,
     return Verdict("approved", "", block_file)
 
 
-def approval_problem(block_file: BlockFile, source: BlockFile | None) -> str:
-    """Why an approval no longer holds ('' if it does): the fingerprints it records."""
+def seal(library: Library, block: Block) -> str:
+    """What an approval approves, as one SHA-256: every field of the block that can reach
+    the page (its text, figures and how they are shown — all but its review and its
+    translation record) and every source it cites, as sources.yaml describes them."""
+    cited = [*getattr(block, "cite", ()), *(figure.source for figure in
+                                            getattr(block, "figures", ()))]
+    content = {
+        "block": block.model_dump(mode="json", by_alias=True,
+                                  exclude={"review": True, "translation": True}),
+        "sources": {source_id: library.sources[source_id].model_dump(mode="json")
+                    for source_id in sorted(set(cited)) if source_id in library.sources},
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def approval_problem(library: Library, block_file: BlockFile, source: BlockFile | None) -> str:
+    """Why an approval no longer holds ('' if it does): the seals it records."""
     review = block_file.block.review
     if review.fingerprint is None:
         return ("its approval records no fingerprint of the text approved; record the "
                 "approval with 'python3 build.py approve'")
-    if review.fingerprint != block_file.block.fingerprint():
-        return f"its text changed since approval on {review.on}"
-    if source is not None and review.source != source.block.fingerprint():
+    if review.fingerprint != seal(library, block_file.block):
+        return f"its text or the sources it cites changed since approval on {review.on}"
+    if source is not None and review.source != seal(library, source.block):
         return f"its source changed since approval on {review.on}"
     return ""
 

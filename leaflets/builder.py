@@ -40,7 +40,7 @@ from .i18n import load_catalog, typography
 from .inputs import TOOL, CurrentHashes, Roots
 from .kinds import EditionKind, Product, Site, SiteKind, default_edition_kinds, default_site_kinds
 from .languages import language
-from .markup import image_problems_of
+from .markup import hidden_text_problems, image_problems_of
 from .model import Library, LibraryLoader
 from .outputs import Outputs, Record, output_lock, remove_partial_files, sha256
 from .registry import FORMATS, VARIANTS, missing_files
@@ -121,7 +121,8 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     if missing:
         raise SetupError("the templates folder lacks files the registry declares: "
                          + "; ".join(missing))
-    problems += image_problems_of(library) + missing_translations(library, editions)
+    problems += image_problems_of(library) + hidden_text_problems(library)
+    problems += missing_translations(library, editions)
     problems += missing_glyphs(library, editions)
     for code in dict.fromkeys(edition.language for edition in editions):
         try:
@@ -201,6 +202,7 @@ class Builder:
         self.edition_kinds = edition_kinds if edition_kinds is not None else \
             default_edition_kinds()
         self.site_kinds = site_kinds if site_kinds is not None else default_site_kinds()
+        self._refused: set[Edition] = set()
 
     def build(self) -> Build:
         prepared = prepare(self.paths, self.selection)
@@ -250,7 +252,8 @@ class Builder:
             return False
         edition = Edition(record.leaflet, record.language, record.format, record.variant,
                           record.clinic)
-        return kind.applies(edition) and kind.path(library, edition) == record.path
+        return (kind.applies(edition) and kind.path(library, edition) == record.path
+                and edition not in self._refused)
 
     def _releasable(self, prepared: Prepared, result: Build) -> list[Edition]:
         """For a release, the editions whose printed blocks are all approved and current;
@@ -260,7 +263,8 @@ class Builder:
         editions = []
         for edition in prepared.editions:
             reasons = unreleasable(prepared.library, edition)
-            if reasons:
+            if reasons:   # nor does an earlier file of it stay in a release's folder
+                self._refused.add(edition)
                 result.refused.append(f"{edition}: {'; '.join(reasons)}")
             else:
                 editions.append(edition)

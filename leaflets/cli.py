@@ -16,6 +16,7 @@ from .errors import ContentError, LeafletError, UsageError
 from .kinds import Site
 from .kinds.bundle import Bundle
 from .model import load_library
+from .outputs import Outputs, output_lock
 from .registry import FORMATS, VARIANTS
 from .render import harfbuzz_subsetter_available
 from .workers import Execution, default_jobs
@@ -274,10 +275,12 @@ def make_bundles(paths: builder.Paths, clinics: tuple[str, ...]) -> int:
     library = load_library(paths.content)
     if not clinics:
         raise UsageError(f"bundle needs --clinic ID; clinics: {', '.join(library.clinics)}")
-    site = Site(paths.output, paths.roots, library, [])
-    for clinic in clinics:
-        for written in Bundle(clinic).finish(site):
-            print(f"bundle: {written}")
+    with output_lock(paths.output, waiting):
+        records = list(Outputs(paths.output).records.values())
+        site = Site(paths.output, paths.roots, library, records)
+        for clinic in clinics:
+            for written in Bundle(clinic).finish(site):
+                print(f"bundle: {written}")
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ from markupsafe import escape
 from .errors import ContentError, Location, Problem, shown
 from .inputs import sha256
 from .languages import Language
+from .model.text import hidden_character
 
 CATALOG = Path("LC_MESSAGES") / "messages.po"
 
@@ -101,6 +102,12 @@ def _entry_problems(message, path: Path) -> list[Problem]:
                                "it and remove the '#, fuzzy' flag")]
     if not all(string.strip() for string in strings):
         return [Problem(where, f"'{_first(message.id)}' is not translated; fill in its msgstr")]
+    hidden = next(filter(None, (hidden_character(string, True, True) for string in strings)),
+                  None)
+    if hidden is not None:
+        return [Problem(where, f"the translation of '{_first(message.id)}' contains "
+                               f"U+{ord(hidden):04X}, an invisible character that can hide or "
+                               "reorder the text around it; remove it")]
     if any(_MARKUP.search(string) for string in strings) and not any(
             _MARKUP.search(source) for source in ids):
         return [Problem(where, f"the translation of '{_first(message.id)}' contains markup (<…> "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -11,6 +12,7 @@ from markdown_it import MarkdownIt
 
 from .errors import Location, Problem
 from .files import asset_problem
+from .model.text import hidden_character
 
 if TYPE_CHECKING:
     from .model import Block, BlockFile, Library
@@ -67,6 +69,22 @@ def image_problems_of(library: Library) -> list[Problem]:
     return [problem for translations in library.blocks.values()
             for block_file in translations.values()
             for problem in _image_problems(block_file, library.root)]
+
+
+def hidden_text_problems(library: Library) -> list[Problem]:
+    """Invisible characters that Markdown brings in as character references (&#x202E;):
+    the YAML text is checked as written, the page shows them decoded."""
+    problems = []
+    for translations in library.blocks.values():
+        for block_file in translations.values():
+            for key_path, passage in located_passages(block_file.block):
+                hidden = hidden_character(passage, one_line=False, joiners=True)
+                if hidden is not None:
+                    problems.append(Problem(block_file.document.locate(key_path, hidden), (
+                        f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'a control')}), "
+                        "written as a character reference, is an invisible character that can "
+                        "change the order or the look of the printed text; remove it")))
+    return problems
 
 
 def _image_problems(block_file: BlockFile, content_root: Path) -> Iterator[Problem]:

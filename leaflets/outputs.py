@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -106,11 +107,17 @@ def _remove_empty_folders(folder: Path, top: Path) -> None:
         folder = folder.parent
 
 
+# What mkstemp names a temporary file in atomic_write: a dot, the name, 8 random characters.
+_TEMPORARY_NAME = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(_TEMPORARY_SUFFIX))
+
+
 def remove_partial_files(output: Path) -> None:
-    """Temporary files of a build that was killed before it could rename them."""
+    """Temporary files of a build that was killed before it could rename them (named as
+    this tool names them: nothing else is touched)."""
     if output.is_dir():
         for path in output.rglob(f".*{_TEMPORARY_SUFFIX}"):
-            path.unlink(missing_ok=True)
+            if _TEMPORARY_NAME.fullmatch(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .approvals import approval_problem
+from .approvals import approval_problem, seal
 from .editions import Edition, printed_blocks
 from .errors import Problem
 from .markup import passages
@@ -80,11 +80,11 @@ def approval_warnings(library: Library, editions: list[Edition]) -> list[Problem
                 continue
             source = (library.blocks[block_id].get(block.translation.from_)
                       if block.translation else None)
-            problem = approval_problem(block_file, source)
+            problem = approval_problem(library, block_file, source)
             if problem:
-                values = f"fingerprint: \"{block.fingerprint()}\""
+                values = f"fingerprint: \"{seal(library, block)}\""
                 if source is not None:
-                    values += f", source: \"{source.block.fingerprint()}\""
+                    values += f", source: \"{seal(library, source.block)}\""
                 warnings.append(block_file.document.problem(("review",), (
                     f"this block is approved, but {problem}; once the text is checked, write "
                     f"{values} under 'review' — or run 'python3 build.py approve --by NAME "

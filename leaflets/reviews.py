@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .approvals import verdict
+from .approvals import seal, verdict
 from .errors import UsageError
 from .model import BlockFile, Library
 from .outputs import atomic_write
@@ -90,21 +90,31 @@ def approve(library: Library, specs: list[str], by: str, on: date) -> list[str]:
 def _approval_text(library: Library, block_file: BlockFile, by: str, on: date) -> str:
     block = block_file.block
     fields = [f"status: approved, by: {json.dumps(by, ensure_ascii=False)}, on: {on}",
-              f"fingerprint: {json.dumps(block.fingerprint())}"]
+              f"fingerprint: {json.dumps(seal(library, block))}"]
     if block.translation is not None:
         source = library.blocks[block_file.id][block.translation.from_]
-        fields.append(f"source: {json.dumps(source.block.fingerprint())}")
+        fields.append(f"source: {json.dumps(seal(library, source.block))}")
     return "{" + ", ".join(fields) + "}"
 
 
 def rewrite(path: Path, key_path: tuple[str, ...], value: str) -> None:
     """Replace the value at ``key_path`` in a YAML file by ``value`` (YAML text), leaving
     every other character of the file as it was."""
-    text = path.read_text(encoding="utf-8-sig")
+    raw = path.read_bytes()
+    mark = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    text = raw.decode("utf-8-sig")   # line ends kept as written (CRLF stays CRLF)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     for key in key_path:
         node = next(value_node for key_node, value_node in node.value if key_node.value == key)
     start, end = node.start_mark.index, node.end_mark.index
     # A block mapping ends where the next key starts: keep its line break.
-    tail = "\n" if text[start:end].endswith("\n") else ""
-    atomic_write(path, (text[:start] + value + tail + text[end:]).encode(), keep_mode=True)
+    replaced = text[start:end]
+    tail = ""
+    if getattr(node, "flow_style", None) is False:   # a block mapping ends at the next key
+        line_end = replaced[len(replaced.rstrip("\r\n")):] or "\n"
+        comments = [line for line in replaced.splitlines(keepends=True)[1:]
+                    if line.lstrip().startswith("#")]
+        tail = line_end + "".join(comments)
+        tail = tail if tail.endswith(("\n", "\r")) else tail + line_end
+    atomic_write(path, (mark + text[:start] + value + tail + text[end:]).encode(),
+                 keep_mode=True)

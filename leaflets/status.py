@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import difflib
 import subprocess
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import yaml
 
 from . import sources
-from .approvals import STATES, Verdict, verdict
+from .approvals import STATES, Verdict, seal, verdict
 from .model import BLOCK_TYPES, Block, BlockFile, Library
 
 
@@ -85,18 +87,21 @@ def approval_details(library: Library, languages: list[str]) -> list[str]:
             source = (library.blocks[block_id].get(block.translation.from_)
                       if block.translation else None)
             heading = f"{block_file.document.path}: approval on {review.on} no longer holds"
-            if review.fingerprint and review.fingerprint != block.fingerprint():
-                details.append(_diff_since(f"{heading} — its text changed", block_file,
-                                           review.fingerprint, "approved"))
-            elif source and review.source and review.source != source.block.fingerprint():
+            sealed = partial(seal, library)
+            if review.fingerprint and review.fingerprint != sealed(block):
+                details.append(_diff_since(f"{heading} — its text or its sources changed",
+                                           block_file, review.fingerprint, "approved", sealed))
+            elif source and review.source and review.source != sealed(source.block):
                 details.append(_diff_since(f"{heading} — its source {source.document.path} "
-                                           "changed", source, review.source, "approved against"))
+                                           "changed", source, review.source, "approved against",
+                                           sealed))
     return details
 
 
-def _diff_since(heading: str, block_file: BlockFile, fingerprint: str, then: str) -> str:
+def _diff_since(heading: str, block_file: BlockFile, fingerprint: str, then: str,
+                fingerprint_of: Callable[[Block], str] = Block.fingerprint) -> str:
     """The changes to a block since the version whose fingerprint is ``fingerprint``."""
-    old = _source_at_fingerprint(block_file, fingerprint)
+    old = _source_at_fingerprint(block_file, fingerprint, fingerprint_of)
     if old is None:
         return f"{heading}; that version is not in git history, so compare the whole text"
     diff = difflib.unified_diff(old.splitlines(), _content_text(block_file.block).splitlines(),
@@ -110,7 +115,8 @@ def _content_text(block: Block) -> str:
     return yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=80)
 
 
-def _source_at_fingerprint(source: BlockFile, fingerprint: str) -> str | None:
+def _source_at_fingerprint(source: BlockFile, fingerprint: str,
+                           fingerprint_of: Callable[[Block], str]) -> str | None:
     """The source block's text as it was when its fingerprint was ``fingerprint``."""
     path = Path(source.document.path).resolve()
     try:
@@ -128,7 +134,7 @@ def _source_at_fingerprint(source: BlockFile, fingerprint: str) -> str | None:
         if shown.returncode != 0:
             continue
         old_block = _parse_block(shown.stdout)
-        if old_block is not None and old_block.fingerprint() == fingerprint:
+        if old_block is not None and fingerprint_of(old_block) == fingerprint:
             return _content_text(old_block)
     return None
 

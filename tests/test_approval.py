@@ -78,7 +78,7 @@ def test_a_translation_is_released_only_with_its_source_approved(run, content, t
 
 
 @pytest.mark.parametrize("change, reason", [
-    (("title: ", "title: Autre — "), "its text changed since approval"),
+    (("title: ", "title: Autre — "), "its text or the sources it cites changed since approval"),
     (("fingerprint: ", "fingerprint: "), None),
 ])
 def test_an_approval_follows_its_text_not_its_status_line(run, content, tmp_path, change,
@@ -87,7 +87,7 @@ def test_an_approval_follows_its_text_not_its_status_line(run, content, tmp_path
     if reason:
         edit(content / "blocks/tolerance/fr.yaml", *change)
         code, out, _ = run("status", "--content", str(content), "--lang", "fr")
-        assert "approval on 2026-11-20 no longer holds — its text changed" in out
+        assert "approval on 2026-11-20 no longer holds — its text or its sources changed" in out
     code, out, err = run(*cli(content, tmp_path / "out", "--lang", "fr", "--leaflet",
                               SIDE_EFFECTS, "--clinic", "generic", "--release"))
     assert code == 1

@@ -53,8 +53,8 @@ def test_release_builds_approved_editions_and_refuses_the_others(run, content, t
                          "--lang", "fr,en", "--clinic", "generic")
     assert code == 1
     assert "immunotherapy-side-effects (en, a4-leaflet): tolerance is stale" in err
-    assert ("immunotherapy-side-effects (fr, a4-leaflet): tolerance is draft (its text "
-            "changed since approval on 2026-11-20)") in err
+    assert ("immunotherapy-side-effects (fr, a4-leaflet): tolerance is draft (its text or "
+            "the sources it cites changed since approval on 2026-11-20)") in err
     built = sorted(str(path.relative_to(output)) for path in output.rglob("*.pdf"))
     assert built == [f"{language}/immunotherapy-{leaflet}.pdf" for language in ("en", "fr")
                      for leaflet in ("basics", "response")]

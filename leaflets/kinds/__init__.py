@@ -77,5 +77,6 @@ def default_edition_kinds() -> tuple[EditionKind, ...]:
 
 
 def default_site_kinds() -> tuple[SiteKind, ...]:
+    from .bundle import Bundle
     from .catalogue import CataloguePages
-    return (CataloguePages(),)
+    return (CataloguePages(), Bundle())   # bundles after the pages they hold

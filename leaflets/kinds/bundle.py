@@ -2,45 +2,65 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
 from ..errors import UsageError
 from ..inputs import sha256
-from ..outputs import atomic_write
+from ..outputs import write_if_changed
 from . import Site, SiteKind
+from .catalogue import MADE
 
 SUMS = "SHA256SUMS"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that the same files give the same bundle
 
 
 class Bundle(SiteKind):
-    """``bundles/<clinic>.zip``: the clinic's PDFs, page and thumbnails, with checksums.
-    Made on request (``build.py bundle``), from what the last build wrote."""
+    """``bundles/<clinic>.zip``: the clinic's PDFs, catalogue page and thumbnails, with
+    checksums — the files this tool made and recorded, nothing else in the folder. Made on
+    request (``build.py bundle --clinic ID``); every build then makes the bundles that
+    exist again, so a withdrawn leaflet leaves them too."""
 
     name = "bundle"
 
-    def __init__(self, clinic_id: str):
-        self.clinic_id = clinic_id
+    def __init__(self, clinic_id: str | None = None):
+        self.clinic_id = clinic_id   # None: refresh the bundles already made
 
     def finish(self, site: Site) -> list[Path]:
-        clinic_id = self.clinic_id
-        if clinic_id not in site.library.clinics:
-            raise UsageError(f"unknown clinic '{clinic_id}'; expected one of: "
+        if self.clinic_id is None:
+            return [path for clinic_id in site.library.clinics
+                    if (site.output / "bundles" / f"{clinic_id}.zip").is_file()
+                    for path in _write(site, clinic_id)]
+        if self.clinic_id not in site.library.clinics:
+            raise UsageError(f"unknown clinic '{self.clinic_id}'; expected one of: "
                              f"{', '.join(site.library.clinics)}")
-        folder = site.output / "clinics" / clinic_id
-        if not (folder / "index.html").is_file():
-            raise UsageError(f"no editions built for clinic '{clinic_id}' yet: run "
-                             f"'python3 build.py --clinic {clinic_id}' first")
-        files = sorted(path for path in folder.rglob("*")
-                       if path.is_file() and not path.name.startswith("."))
-        contents = [(path.relative_to(folder).as_posix(), path.read_bytes()) for path in files]
-        sums = "".join(f"{sha256(data)}  {name}\n" for name, data in contents)
-        buffer = BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in [*contents, (SUMS, sums.encode())]:
-                archive.writestr(zipfile.ZipInfo(f"{clinic_id}/{name}", ZIP_TIME), data)
-        target = site.output / "bundles" / f"{clinic_id}.zip"
-        atomic_write(target, buffer.getvalue())
-        return [target]
+        if not (site.output / "clinics" / self.clinic_id / "index.html").is_file():
+            raise UsageError(f"no editions built for clinic '{self.clinic_id}' yet: run "
+                             f"'python3 build.py --clinic {self.clinic_id}' first")
+        return _write(site, self.clinic_id)
+
+
+def _members(site: Site, clinic_id: str) -> list[str]:
+    """The clinic's files, relative to the output folder: its recorded editions, and the
+    catalogue page and thumbnails the catalogue made for it."""
+    prefix = f"clinics/{clinic_id}/"
+    made = json.loads((site.output / MADE).read_text())["files"] if (
+        site.output / MADE).is_file() else []
+    return sorted({record.path for record in site.records if record.path.startswith(prefix)}
+                  | {name for name in made if name.startswith(prefix)})
+
+
+def _write(site: Site, clinic_id: str) -> list[Path]:
+    prefix = f"clinics/{clinic_id}/"
+    contents = [(name.removeprefix(prefix), (site.output / name).read_bytes())
+                for name in _members(site, clinic_id)]
+    sums = "".join(f"{sha256(data)}  {name}\n" for name, data in contents)
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [*contents, (SUMS, sums.encode())]:
+            archive.writestr(zipfile.ZipInfo(f"{clinic_id}/{name}", ZIP_TIME), data)
+    target = site.output / "bundles" / f"{clinic_id}.zip"
+    write_if_changed(target, buffer.getvalue())
+    return [target]

@@ -8,7 +8,7 @@ the file system, copied to a shared drive, or unzipped from a bundle.
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -24,7 +24,7 @@ from ..registry import FORMATS, N_, VARIANTS
 from . import Site, SiteKind
 
 THUMBNAIL_WIDTH = 240  # pixels
-THUMBNAIL_NAME = re.compile(r"[0-9a-f]{16}\.png")   # named by the hash of the page shown
+MADE = ".catalogue.json"   # the pages and thumbnails the catalogue made
 SHEETS_LABEL = N_("Booklet to print on both sides and fold")
 
 
@@ -49,6 +49,46 @@ def thumbnail(pdf: bytes) -> bytes:
     return buffer.getvalue()
 
 
+class CataloguePages(SiteKind):
+    """The generic catalogue page and one per clinic, from the build's records. The pages
+    and thumbnails it made are listed in ``.catalogue.json``, so that it removes its own
+    files when they are no longer wanted (a clinic gone, a leaflet withdrawn) and never
+    anyone else's."""
+
+    name = "catalogue"
+
+    def finish(self, site: Site) -> list[Path]:
+        pages, made = [], []
+        for clinic_id in [None, *site.library.clinics]:
+            folder = site.output / "clinics" / clinic_id if clinic_id else site.output
+            chosen = [record for record in site.records if record.clinic == clinic_id]
+            if chosen or clinic_id is None:
+                page, thumbnails = _write_catalogue(site, folder, chosen, clinic_id)
+                pages.append(page)
+                made += [page, *thumbnails]
+        _remove_unwanted(site.output, {path.relative_to(site.output).as_posix()
+                                       for path in made})
+        return pages
+
+
+def _remove_unwanted(output: Path, wanted: set[str]) -> None:
+    """Delete the files the catalogue made before and does not make now; record the rest."""
+    listing = output / MADE
+    try:
+        before = set(json.loads(listing.read_text())["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        before = set()
+    for name in sorted(before - wanted):
+        (output / name).unlink(missing_ok=True)
+    write_if_changed(listing, (json.dumps({"files": sorted(wanted)}, indent=1) + "\n").encode())
+
+
+def thumbnail_name(record: Record) -> str:
+    """A thumbnail is named by the content of the page it shows: made again only when the
+    PDF changes."""
+    return f"thumbnails/{record.sha256[:16]}.png"
+
+
 def _rows(records: list[Record], languages: list[str]) -> list[Row]:
     rows: dict[tuple[str, str], Row] = {}
     # The screen edition in the leaflet's own format comes first and is the main file.
@@ -64,38 +104,19 @@ def _rows(records: list[Record], languages: list[str]) -> list[Row]:
                   key=lambda row: (row.main.leaflet, languages.index(row.main.language)))
 
 
-class CataloguePages(SiteKind):
-    """The generic catalogue page and one per clinic, from the build's records."""
-
-    name = "catalogue"
-
-    def finish(self, site: Site) -> list[Path]:
-        written = []
-        for clinic_id in [None, *site.library.clinics]:
-            folder = site.output / "clinics" / clinic_id if clinic_id else site.output
-            chosen = [record for record in site.records if record.clinic == clinic_id]
-            if chosen or clinic_id is None:
-                written.append(_write_catalogue(site, folder, chosen, clinic_id))
-        return written
-
-
 def _write_catalogue(site: Site, folder: Path, records: list[Record],
-                     clinic_id: str | None) -> Path:
+                     clinic_id: str | None) -> tuple[Path, list[Path]]:
     rows = _rows(records, site.library.languages)
-    thumbnails = folder / "thumbnails"
-    wanted = set()
+    thumbnails = []
     for row in rows:
-        name = f"{row.main.sha256[:16]}.png"   # named by content: rebuilt only when it changes
-        wanted.add(name)
-        if not (thumbnails / name).is_file():
-            atomic_write(thumbnails / name, thumbnail((site.output / row.main.path).read_bytes()))
-        row.thumbnail = f"thumbnails/{name}"
-    for stale in thumbnails.glob("*.png") if thumbnails.is_dir() else ():
-        if stale.name not in wanted and THUMBNAIL_NAME.fullmatch(stale.name):   # ours only
-            stale.unlink()
+        row.thumbnail = thumbnail_name(row.main)
+        path = folder / row.thumbnail
+        if not path.is_file():
+            atomic_write(path, thumbnail((site.output / row.main.path).read_bytes()))
+        thumbnails.append(path)
     page = _render(site, rows, clinic_id, folder)
     write_if_changed(folder / "index.html", page.encode())
-    return folder / "index.html"
+    return folder / "index.html", thumbnails
 
 
 def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path) -> str:

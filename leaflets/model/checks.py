@@ -42,6 +42,10 @@ def project_problems(project: Project, document: Document) -> Iterator[Problem]:
 
 def _language_problems(project: Project, document: Document) -> Iterator[Problem]:
     for index, code in enumerate(project.languages):
+        if code in project.languages[:index]:
+            yield document.problem(("languages", index), f"language '{code}' is listed twice; "
+                                                         "list each language once")
+            continue
         if not known_locale(code):
             yield document.problem(
                 ("languages", index), f"unknown language '{code}': Babel has no locale data "

@@ -108,6 +108,8 @@ def _pattern_wanted(pattern: str) -> str:
     """What a text constrained by ``pattern`` (one of the schemas') must be, in words."""
     if pattern == IDENTIFIER:
         return "an identifier (lowercase letters, digits and hyphens)"
+    if "{64}" in pattern:
+        return "a 64-character approval fingerprint, as 'python3 build.py approve' writes it"
     if "0-9a-f" in pattern:
         return f"a {FINGERPRINT_LENGTH}-character fingerprint (see 'python build.py status')"
     if pattern.startswith("^#"):

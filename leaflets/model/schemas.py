@@ -31,7 +31,7 @@ from pydantic import (
 
 from ..languages import language
 from ..registry import DEFAULT_FORMAT, FORMATS
-from .text import ClinicLine, ClinicText, Line, Markdown, Phone, Text, broken
+from .text import ClinicLine, ClinicText, Email, Line, Markdown, Phone, Text, broken
 
 IDENTIFIER = r"^[a-z0-9][a-z0-9-]*$"
 FINGERPRINT_LENGTH = 12
@@ -40,6 +40,8 @@ SHAPE_ONLY = {"shape only": True}   # a validation context: check the shape, not
 
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER)]
 Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+# An approval's seal: a whole SHA-256, so that no other text can be made to match it.
+Seal = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 Format = Literal[tuple(FORMATS)]
 
@@ -199,8 +201,8 @@ class Review(Model):
     on: date | None = None
     # What an approval approved, written by 'build.py approve': the block's own text and,
     # for a translation, the source it was checked against. A change to either voids it.
-    fingerprint: Fingerprint | None = None
-    source: Fingerprint | None = None
+    fingerprint: Seal | None = None
+    source: Seal | None = None
 
     @model_validator(mode="after")
     def _approval_is_signed(self, info: ValidationInfo) -> Review:
@@ -259,6 +261,15 @@ class Figure(Model):
     value: int | float
     label: Line
     source: Identifier
+
+    @field_validator("display")
+    @classmethod
+    def _people_show_a_share(cls, display: str, info: ValidationInfo) -> str:
+        if checking_rules(info) and display == "icon-array" and info.data.get("style") != \
+                "percent":
+            raise broken("an icon array shows a percentage as people out of 100: give the "
+                         "figure 'style: percent', or 'display: number'")
+        return display
 
     @field_validator("value")
     @classmethod
@@ -349,7 +360,7 @@ class Clinic(Model):
     name: ClinicLine
     address: ClinicText
     phone: Phone
-    email: ClinicLine | None = None
+    email: Email | None = None
     hours: list[OpeningHours] = Field(default_factory=list)
     logo: Text | None = None   # a file under content/assets/
     leaflets: list[Identifier] | None = None   # None: every leaflet

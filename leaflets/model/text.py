@@ -24,6 +24,7 @@ NEEDED_IN_TEXT = frozenset({"\u200c", "\u200d", "\u00ad"})
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 _LOOK_ALIKE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 PHONE = re.compile(r"\+?[0-9][0-9 ().-]*[0-9]")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 def broken(message: str, needle: str | None = None) -> PydanticCustomError:
@@ -77,6 +78,30 @@ def _one_script_per_word(text: str) -> str:
     return text
 
 
+def _plainly_written(text: str) -> str:
+    """Clinic data is copied from the clinic's letterhead: ordinary spaces, and no mark
+    drawn over or through a Latin, Greek or Cyrillic letter (U+0336 strikes a word out)."""
+    previous = ""
+    for character in text:
+        category = unicodedata.category(character)
+        if category == "Zs" and character not in (" ", "\u00a0"):
+            raise broken(f"{_named(character)} looks like a space but is not one; type an "
+                         "ordinary space", character)
+        if category in ("Mn", "Me") and unicodedata.name(previous, "").startswith(
+                _LOOK_ALIKE_SCRIPTS):
+            raise broken(f"{_named(character)} is a mark drawn over the letter before it; "
+                         "type the letter with its accent, or without the mark", character)
+        previous = character
+    return text
+
+
+def _email_address(text: str) -> str:
+    if not EMAIL.fullmatch(text):
+        raise broken("an email address is written in plain ASCII letters, digits and "
+                     "'.-_+' (an international domain in its xn-- form), as name@example.org")
+    return text
+
+
 def _phone_number(text: str) -> str:
     if not PHONE.fullmatch(text):
         odd = next((character for character in text
@@ -93,7 +118,8 @@ Line = Annotated[str, _NOT_EMPTY, AfterValidator(_visible(one_line=True))]
 Text = Annotated[str, _NOT_EMPTY, AfterValidator(_visible(one_line=False))]
 Markdown = Text
 ClinicLine = Annotated[str, _NOT_EMPTY, AfterValidator(_visible(True, joiners=False)),
-                       AfterValidator(_one_script_per_word)]
+                       AfterValidator(_plainly_written), AfterValidator(_one_script_per_word)]
 ClinicText = Annotated[str, _NOT_EMPTY, AfterValidator(_visible(False, joiners=False)),
-                       AfterValidator(_one_script_per_word)]
+                       AfterValidator(_plainly_written), AfterValidator(_one_script_per_word)]
+Email = Annotated[ClinicLine, AfterValidator(_email_address)]
 Phone = Annotated[Line, AfterValidator(_phone_number)]

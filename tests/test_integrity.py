@@ -136,18 +136,26 @@ def test_a_catalog_that_is_not_utf8_is_located(content, tmp_path, run):
     assert code == 1 and "Traceback" not in err and "expected UTF-8 text" in err
 
 
-def test_catalogue_strings_are_text_in_the_catalogue_page(content, tmp_path, run):
-    locales = tmp_path / "locales"
+def catalog_copy(tmp_path: Path, language: str) -> Path:
+    """A copy of the catalogs in ``tmp_path/locales``; the path of one language's."""
     import shutil
-    shutil.copytree(ROOT / "locales", locales)
-    catalog = locales / "fr/LC_MESSAGES/messages.po"
+    shutil.copytree(ROOT / "locales", tmp_path / "locales")
+    return tmp_path / "locales" / language / "LC_MESSAGES/messages.po"
+
+
+def replace_msgstr(catalog: Path, msgid: str, msgstr: str) -> None:
     text = catalog.read_text()
-    start = text.index('msgid "No leaflet matches."')
-    msgstr = text.index("msgstr", start)
-    end = text.index("\n", msgstr)
-    catalog.write_text(text[:msgstr] + 'msgstr "<script>alert(1)</script>"' + text[end:])
+    start = text.index(f'msgid "{msgid}"')
+    line = text.index("msgstr", start)
+    end = text.index("\n", line)
+    catalog.write_text(text[:line] + f'msgstr "{msgstr}"' + text[end:])
+
+
+def test_catalogue_strings_are_text_in_the_catalogue_page(content, tmp_path, run):
+    replace_msgstr(catalog_copy(tmp_path, "fr"), "No leaflet matches.",
+                   "<script>alert(1)</script>")
     code, _, err = run(*cli(content, tmp_path / "out", "--lang", "fr", "--clinic", "generic",
-                            "--locales", str(locales)))
+                            "--locales", str(tmp_path / "locales")))
     assert code == 1 and "markup" in err
     assert not (tmp_path / "out/index.html").exists()
 

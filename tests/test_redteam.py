@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
-from .conftest import ROOT
 from .test_approval import SIDE_EFFECTS, approve, build_german
-from .test_integrity import cli, page_texts
+from .test_integrity import catalog_copy, cli, page_texts, replace_msgstr
 from .test_model import edit
 
 MARK = "DRAFT — not approved for patients"   # the template's own words
@@ -52,20 +50,6 @@ def test_a_change_to_a_cited_source_voids_the_approval(run, content):
     sources.write_text(text[:line_start] + "publisher: Laboratoire Acme" + text[line_end:])
     code, out, err = run("status", "--content", str(content), "--lang", "fr")
     assert "sources/fr.yaml: approval on 2026-11-20 no longer holds" in out
-
-
-def catalog_copy(tmp_path: Path, language: str) -> Path:
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", locales)
-    return locales / language / "LC_MESSAGES/messages.po"
-
-
-def replace_msgstr(catalog: Path, msgid: str, msgstr: str) -> None:
-    text = catalog.read_text()
-    start = text.index(f'msgid "{msgid}"')
-    line = text.index("msgstr", start)
-    end = text.index("\n", line)
-    catalog.write_text(text[:line] + f'msgstr "{msgstr}"' + text[end:])
 
 
 @pytest.mark.parametrize("msgid, msgstr", [(MARK, "\u200b"), ("%(days)s: %(hours)s",

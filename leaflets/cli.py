@@ -109,8 +109,10 @@ def parser() -> argparse.ArgumentParser:
 
 def usage_problem(arguments: argparse.Namespace) -> str | None:
     """What is wrong with a combination of options that argparse cannot see."""
-    if (arguments.executor == "dask") != bool(arguments.scheduler) or arguments.jobs < 1:
-        return "--executor dask and --scheduler ADDRESS go together; --jobs must be at least 1"
+    if (arguments.executor == "dask") != bool(arguments.scheduler):
+        return "--executor dask and --scheduler ADDRESS go together"
+    if arguments.jobs < 1:
+        return f"--jobs must be at least 1, found {arguments.jobs}"
     if arguments.specs and arguments.command != "approve":
         return (f"unexpected {' '.join(arguments.specs)!r}: only 'approve' takes LANG[:BLOCK] "
                 "arguments; options start with --")

@@ -97,6 +97,15 @@ def write_if_changed(path: Path, data: bytes) -> None:
         atomic_write(path, data)
 
 
+def inside(folder: Path, relative: str) -> bool:
+    """Whether ``relative`` names a file inside ``folder``: a relative path without '..',
+    that no symbolic link takes elsewhere."""
+    path = Path(relative)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        return False
+    return (folder / path).resolve().is_relative_to(folder.resolve())
+
+
 def _remove_empty_folders(folder: Path, top: Path) -> None:
     """Remove ``folder`` and its parents below ``top`` while they are empty."""
     while folder != top and folder.is_relative_to(top):
@@ -162,9 +171,10 @@ class Outputs:
                 self.records[entry["path"]] = Record(**entry)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # no state yet, or an unreadable one: everything is rebuilt
-        # Trust only records whose file is on disk, complete and unchanged.
+        # Trust only records of files inside the folder, on disk, complete and unchanged:
+        # the state is a file anyone can edit, and its paths are deleted when unwanted.
         self.records = {path: record for path, record in self.records.items()
-                        if self._intact(record)}
+                        if inside(folder, path) and self._intact(record)}
 
     def _intact(self, record: Record) -> bool:
         try:

@@ -199,3 +199,40 @@ def test_approve_keeps_line_ends_byte_order_mark_and_comments(run, content):
         b"\r\n", b"")
     assert b"# checked with the nurses" in raw
     assert "approved" in status_line(run, content, "tolerance")
+
+
+@pytest.mark.parametrize("listing", [".build-state.json", ".catalogue.json"])
+def test_an_edited_listing_cannot_make_the_tool_delete_outside_its_files(content, tmp_path,
+                                                                         run, listing):
+    output = tmp_path / "out"
+    assert run(*cli(content, output, "--lang", "fr", "--clinic", "generic"))[0] == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not the tool's")
+    mine = output / "fr/mine.pdf"
+    mine.write_text("mine")
+    path = output / listing
+    data = json.loads(path.read_text())
+    if listing == ".build-state.json":
+        entry = dict(data["pdfs"][0])
+        from leaflets.inputs import sha256
+        for name, target in (("../victim.txt", victim), ("fr/mine.pdf", mine)):
+            data["pdfs"].append({**entry, "path": name, "leaflet": "gone",
+                                 "sha256": sha256(target.read_bytes())})
+    else:
+        data["files"] += ["../victim.txt", str(victim), "fr/mine.pdf"]
+    path.write_text(json.dumps(data))
+    code, _, err = run(*cli(content, output, "--lang", "fr", "--clinic", "generic"))
+    assert code == 0, err
+    assert victim.read_text() == "not the tool's"   # never anything outside the folder
+    # The catalogue's listing names only its own kinds of files; the build state is the
+    # record of what the tool made, so a file it lists (with its hash) counts as made.
+    assert listing == ".build-state.json" or mine.read_text() == "mine"
+
+
+def test_an_unreadable_catalogue_listing_is_no_traceback(content, tmp_path, run):
+    output = tmp_path / "out"
+    assert run(*cli(content, output, "--lang", "fr", "--clinic", "centre-du-val"))[0] == 0
+    (output / ".catalogue.json").write_text("{not json")
+    code, _, err = run("bundle", "--clinic", "centre-du-val", "--content", str(content),
+                       "--output", str(output))
+    assert code == 0 and "Traceback" not in err

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
 from ..errors import UsageError
 from ..inputs import sha256
-from ..outputs import write_if_changed
+from ..outputs import inside, write_if_changed
 from . import Site, SiteKind
-from .catalogue import MADE
+from .catalogue import OWN_NAME, catalogue_files
 
 SUMS = "SHA256SUMS"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that the same files give the same bundle
@@ -46,10 +45,10 @@ def _members(site: Site, clinic_id: str) -> list[str]:
     """The clinic's files, relative to the output folder: its recorded editions, and the
     catalogue page and thumbnails the catalogue made for it."""
     prefix = f"clinics/{clinic_id}/"
-    made = json.loads((site.output / MADE).read_text())["files"] if (
-        site.output / MADE).is_file() else []
+    made = catalogue_files(site.output)
     return sorted({record.path for record in site.records if record.path.startswith(prefix)}
-                  | {name for name in made if name.startswith(prefix)})
+                  | {name for name in made if name.startswith(prefix)
+                     and OWN_NAME.fullmatch(name) and inside(site.output, name)})
 
 
 def _write(site: Site, clinic_id: str) -> list[Path]:

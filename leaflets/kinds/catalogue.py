@@ -9,6 +9,7 @@ the file system, copied to a shared drive, or unzipped from a bundle.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -19,12 +20,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..i18n import install_catalog, load_catalog
 from ..languages import language
 from ..model import Library
-from ..outputs import Record, atomic_write, write_if_changed
+from ..outputs import Record, atomic_write, inside, write_if_changed
 from ..registry import FORMATS, N_, VARIANTS
 from . import Site, SiteKind
 
 THUMBNAIL_WIDTH = 240  # pixels
 MADE = ".catalogue.json"   # the pages and thumbnails the catalogue made
+OWN_NAME = re.compile(r"(clinics/[a-z0-9][a-z0-9-]*/)?(index\.html|thumbnails/[0-9a-f]{16}\.png)")
 SHEETS_LABEL = N_("Booklet to print on both sides and fold")
 
 
@@ -74,13 +76,21 @@ class CataloguePages(SiteKind):
 def _remove_unwanted(output: Path, wanted: set[str]) -> None:
     """Delete the files the catalogue made before and does not make now; record the rest."""
     listing = output / MADE
-    try:
-        before = set(json.loads(listing.read_text())["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        before = set()
+    before = set(catalogue_files(output))
     for name in sorted(before - wanted):
-        (output / name).unlink(missing_ok=True)
+        # The listing is a file anyone can edit: only names of the shapes it writes, inside.
+        if OWN_NAME.fullmatch(name) and inside(output, name):
+            (output / name).unlink(missing_ok=True)
     write_if_changed(listing, (json.dumps({"files": sorted(wanted)}, indent=1) + "\n").encode())
+
+
+def catalogue_files(output: Path) -> list[str]:
+    """The files the catalogue listed as its own, as far as the listing can be read."""
+    try:
+        files = json.loads((output / MADE).read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [name for name in files if isinstance(name, str)] if isinstance(files, list) else []
 
 
 def thumbnail_name(record: Record) -> str:

@@ -35,7 +35,7 @@ from .editions import (
 )
 from .errors import BuildError, ContentError, Location, Problem, SetupError, UsageError, shown
 from .formats import panel_assignment
-from .glyphs import missing_glyphs
+from .glyphs import catalog_glyphs, missing_glyphs
 from .i18n import load_catalog, typography
 from .inputs import TOOL, CurrentHashes, Roots
 from .kinds import EditionKind, Product, Site, SiteKind, default_edition_kinds, default_site_kinds
@@ -124,11 +124,14 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     problems += image_problems_of(library) + hidden_text_problems(library)
     problems += missing_translations(library, editions)
     problems += missing_glyphs(library, editions)
+    readable = []
     for code in dict.fromkeys(edition.language for edition in editions):
         try:
             load_catalog(paths.locales, code)
+            readable.append(code)
         except ContentError as error:
             problems.extend(error.problems)
+    problems += catalog_glyphs(library, paths.locales, readable)
     if problems:
         raise ContentError(problems)
     return Prepared(library, editions, Templates(paths.roots))

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 
 from .editions import Edition, printed_blocks
-from .errors import Problem
+from .errors import Location, Problem, shown
 from .fonts import font_faces
-from .i18n import typography
+from .i18n import CATALOG, typography
 from .languages import language
 from .markup import located_passages
 from .model import Library
@@ -124,3 +125,27 @@ def missing_glyphs(library: Library, editions: list[Edition]) -> list[Problem]:
                 f"{', '.join(stack)}; use another character or add a font that has it "
                 f"to fonts.scripts.{lang.script} in project.yaml"))
     return sorted(set(problems))
+
+
+def catalog_glyphs(library: Library, locales: Path, languages: list[str]) -> list[Problem]:
+    """The same for the catalogs' strings, which are printed too (the DRAFT mark, "Page 2
+    of 4"): one problem per entry with a character its language's fonts cannot draw."""
+    covered = coverage(library)
+    problems = []
+    for code in languages:
+        path = locales / code / CATALOG
+        stack = library.project.fonts.scripts[language(code).script]
+        drawn = frozenset().union(*(covered[family] for family in stack))
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            missing = sorted({character for string in strings for character in string or ""
+                              if ord(character) not in drawn and character not in " \n\t"
+                              and unicodedata.category(character) not in _INVISIBLE_CATEGORIES})
+            if message.id and missing:
+                problems.append(Problem(Location(shown(path), message.lineno or 1), (
+                    f"U+{ord(missing[0]):04X} '{missing[0]}' "
+                    f"({unicodedata.name(missing[0], 'unnamed character')}) has no glyph in "
+                    f"{', '.join(stack)}; use another character in this translation")))
+    return problems

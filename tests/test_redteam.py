@@ -236,3 +236,11 @@ def test_an_unreadable_catalogue_listing_is_no_traceback(content, tmp_path, run)
     code, _, err = run("bundle", "--clinic", "centre-du-val", "--content", str(content),
                        "--output", str(output))
     assert code == 0 and "Traceback" not in err
+
+
+def test_a_catalog_string_without_a_glyph_is_located(content, tmp_path, run):
+    catalog = catalog_copy(tmp_path, "fr")
+    replace_msgstr(catalog, MARK, "BROUILLON ☃ non validé")
+    code, _, err = run(*cli(content, tmp_path / "out", "--lang", "fr", "--locales",
+                            str(tmp_path / "locales")))
+    assert code == 1 and "fr/LC_MESSAGES/messages.po:" in err and "U+2603" in err

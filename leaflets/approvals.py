@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
+from .markup import images_of
 from .model import Block, BlockFile, Library
 
 # From least to most advanced: an edition is as advanced as its least advanced block.
@@ -64,7 +66,8 @@ def verdict(library: Library, block_id: str, language: str,
 def seal(library: Library, block: Block) -> str:
     """What an approval approves, as one SHA-256: every field of the block that can reach
     the page (its text, figures and how they are shown — all but its review and its
-    translation record) and every source it cites, as sources.yaml describes them."""
+    translation record), every source it cites, as sources.yaml describes them, and the
+    bytes of every image it shows."""
     cited = [*getattr(block, "cite", ()), *(figure.source for figure in
                                             getattr(block, "figures", ()))]
     content = {
@@ -72,9 +75,18 @@ def seal(library: Library, block: Block) -> str:
                                   exclude={"review": True, "translation": True}),
         "sources": {source_id: library.sources[source_id].model_dump(mode="json")
                     for source_id in sorted(set(cited)) if source_id in library.sources},
+        "images": {name: _file_hash(library.root / "assets" / name)
+                   for name in sorted(set(images_of(block)))},
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def approval_problem(library: Library, block_file: BlockFile, source: BlockFile | None) -> str:

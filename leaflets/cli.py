@@ -217,7 +217,7 @@ def build(paths: builder.Paths, selection: Selection, execution: Execution,
         result = builder.Builder(paths, selection, execution, release=release,
                                  progress=progress, waiting=waiting).build()
     for path in result.removed:
-        print(f"removed {path} (no edition makes it any more)")
+        print(f"removed {path} (this build makes no such edition)")
     print(summary(result, time.monotonic() - started, paths.output))
     print("catalogue: " + ", ".join(str(page) for page in result.site_files))
     failed = [outcome.error for outcome in result.outcomes if outcome.error]

@@ -7,8 +7,12 @@ from pathlib import Path
 
 from .errors import SetupError
 from .model import Project
+from .model.schemas import MARK_FAMILY
 
 FONT_PACKAGE_HINT = "apt-get install fonts-noto-core"
+# The DRAFT mark's own words are drawn in this face, which no setting can replace (a
+# project's fonts could draw nothing for them): from fonts-noto-core, which build.py installs.
+MARK_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf")
 _STYLES = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
            "italic": ("normal", "italic"), "bold_italic": ("bold", "italic")}
 
@@ -41,6 +45,13 @@ def font_faces(project: Project) -> list[FontFace]:
             f"{', '.join(missing)}; install them with: {FONT_PACKAGE_HINT} "
             "(or run 'python3 build.py', which installs what is missing)")
     return faces
+
+
+def mark_face() -> FontFace:
+    if not MARK_FONT.is_file():
+        raise SetupError(f"the font of the DRAFT mark, {MARK_FONT}, is missing; install it "
+                         f"with: {FONT_PACKAGE_HINT}")
+    return FontFace(MARK_FAMILY, "bold", "normal", MARK_FONT)
 
 
 def font_face_css(faces: list[FontFace]) -> str:

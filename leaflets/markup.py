@@ -63,6 +63,12 @@ def _images(markdown: str) -> Iterator[tuple[str, str]]:
                 yield child.attrGet("src"), "".join(part.content for part in child.children or ())
 
 
+def images_of(block: Block) -> list[str]:
+    """The paths (under content/assets/) of the images a block's Markdown shows."""
+    return [source for field, value in block.model_dump(by_alias=True).items()
+            if field in MARKDOWN_FIELDS and value for source, _ in _images(value)]
+
+
 def image_problems_of(library: Library) -> list[Problem]:
     """Images must be files under content/assets/ and must say what they show: checked
     in every block of every language of a loaded library."""

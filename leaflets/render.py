@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError, SetupError
-from .fonts import font_face_css, font_faces
+from .fonts import font_face_css, font_faces, mark_face
 from .inputs import Recorder, Roots
 from .model import Project
 from .registry import FORMATS, VARIANTS
@@ -66,7 +66,7 @@ class Renderer:
         self.templates_dir = roots.templates
         self.palette = project.palette
         self.limits = project.limits
-        faces = font_faces(project)
+        faces = [*font_faces(project), mark_face()]
         profile = Path(project.print.output_profile)
         if not profile.is_file():
             raise SetupError(f"the press colour profile {profile} (print.output_profile in "

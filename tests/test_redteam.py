@@ -244,3 +244,58 @@ def test_a_catalog_string_without_a_glyph_is_located(content, tmp_path, run):
     code, _, err = run(*cli(content, tmp_path / "out", "--lang", "fr", "--locales",
                             str(tmp_path / "locales")))
     assert code == 1 and "fr/LC_MESSAGES/messages.po:" in err and "U+2603" in err
+
+
+# --- second round ---------------------------------------------------------------------
+
+def test_a_bundle_is_refused_while_the_folder_holds_a_withdrawn_leaflet(content, tmp_path,
+                                                                        run):
+    output = tmp_path / "out"
+    assert run(*cli(content, output, "--clinic", "centre-du-val", "--lang", "fr"))[0] == 0
+    leaflet = content / "leaflets/immunotherapy-basics.yaml"
+    leaflet.write_text(leaflet.read_text() + "withdrawn: {on: 2026-11-30, reason: wrong}\n")
+    code, _, err = run("bundle", "--clinic", "centre-du-val", "--content", str(content),
+                       "--output", str(output))
+    assert code == 2 and "no longer publishes" in err and "immunotherapy-basics" in err
+    assert not (output / "bundles/centre-du-val.zip").exists()
+
+
+def test_a_symbolic_link_in_the_output_is_never_followed_into_a_bundle(content, tmp_path, run):
+    output = tmp_path / "out"
+    assert run(*cli(content, output, "--clinic", "centre-du-val", "--lang", "fr"))[0] == 0
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    thumbnail = next((output / "clinics/centre-du-val/thumbnails").glob("*.png"))
+    thumbnail.unlink()
+    thumbnail.symlink_to(secret)
+    assert run("bundle", "--clinic", "centre-du-val", "--content", str(content), "--output",
+               str(output))[0] == 0
+    archive = zipfile.ZipFile(output / "bundles/centre-du-val.zip")
+    assert not [name for name in archive.namelist() if b"secret" in archive.read(name)]
+    assert run(*cli(content, output, "--clinic", "centre-du-val", "--lang", "fr"))[0] == 0
+    assert not thumbnail.is_symlink() and secret.read_text() == "secret"
+
+
+def test_an_image_replaced_under_an_approved_block_voids_the_approval(content, tmp_path, run):
+    from .test_architecture import png
+    (content / "assets").mkdir()
+    (content / "assets/dose.png").write_bytes(png("green"))
+    edit(content / "blocks/tolerance/fr.yaml", "body: |\n", "body: |\n  ![Un schéma](dose.png)\n\n")
+    approve(run, content, "fr:tolerance")
+    assert "approved" in status_line(run, content, "tolerance")
+    (content / "assets/dose.png").write_bytes(png("red"))
+    assert "approved" not in status_line(run, content, "tolerance")
+
+
+def test_the_marks_own_words_are_drawn_in_a_font_no_setting_replaces(content, tmp_path, run):
+    from pypdf import PdfReader
+    code, _, err = run(*cli(content, tmp_path / "out", "--lang", "fr", "--clinic", "generic",
+                            "--leaflet", "immunotherapy-basics"))
+    assert code == 0, err
+    for page in PdfReader(tmp_path / "out/fr/immunotherapy-basics.pdf").pages:
+        fonts = {str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+        assert any("leaflets-draft-mark" in font for font in fonts), fonts
+    edit(content / "project.yaml", "    Noto Naskh Arabic:", "    leaflets-draft-mark:\n"
+         "      regular: NotoSans-Regular.ttf\n    Noto Naskh Arabic:")
+    code, _, err = run("check", "--content", str(content))
+    assert code == 1 and "is the DRAFT mark's own" in err

@@ -121,7 +121,7 @@ def _write_catalogue(site: Site, folder: Path, records: list[Record],
     for row in rows:
         row.thumbnail = thumbnail_name(row.main)
         path = folder / row.thumbnail
-        if not path.is_file():
+        if not path.is_file() or path.is_symlink():   # a link is replaced, never followed
             atomic_write(path, thumbnail((site.output / row.main.path).read_bytes()))
         thumbnails.append(path)
     page = _render(site, rows, clinic_id, folder)

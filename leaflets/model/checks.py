@@ -16,7 +16,15 @@ from ..languages import language
 from ..sources import Document
 from .library import BlockFile, ClinicFile, LeafletFile
 from .messages import suggest
-from .schemas import IDENTIFIER, CoverBlock, KeyFiguresBlock, Project, SourcesBlock, known_locale
+from .schemas import (
+    IDENTIFIER,
+    MARK_FAMILY,
+    CoverBlock,
+    KeyFiguresBlock,
+    Project,
+    SourcesBlock,
+    known_locale,
+)
 
 Blocks = dict[str, dict[str, BlockFile]]   # block id → language → block
 
@@ -27,6 +35,9 @@ Blocks = dict[str, dict[str, BlockFile]]   # block id → language → block
 
 def project_problems(project: Project, document: Document) -> Iterator[Problem]:
     yield from _language_problems(project, document)
+    if MARK_FAMILY in project.fonts.families:
+        yield document.problem(("fonts", "families", MARK_FAMILY), f"the font family name "
+                               f"'{MARK_FAMILY}' is the DRAFT mark's own; choose another name")
     for script, families in project.fonts.scripts.items():
         for index, family in enumerate(families):
             if family not in project.fonts.families:

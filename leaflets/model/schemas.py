@@ -35,6 +35,7 @@ from .text import ClinicLine, ClinicText, Email, Line, Markdown, Phone, Text, br
 
 IDENTIFIER = r"^[a-z0-9][a-z0-9-]*$"
 FINGERPRINT_LENGTH = 12
+MARK_FAMILY = "leaflets-draft-mark"   # the DRAFT mark's own font family: no project's
 MAX_REVIEW_YEARS = 3
 SHAPE_ONLY = {"shape only": True}   # a validation context: check the shape, not the rules
 

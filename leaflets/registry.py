@@ -23,7 +23,7 @@ class Format:
     """A page geometry, with its template ``formats/<name>.html.j2`` and stylesheet."""
 
     name: str
-    label: str                  # catalogue link of its screen edition (a catalog msgid)
+    label: str                  # its name on catalogue links (a catalog msgid)
     page_multiple: int = 1      # booklets are padded to a multiple of 4 pages
     imposed: bool = False       # also written as sheets to print duplex and fold
     panels: bool = False        # a folded sheet whose blocks are placed on panels
@@ -42,7 +42,7 @@ class Variant:
     """What an edition is for, with its stylesheet ``variants/<name>.css``."""
 
     name: str
-    label: str                  # catalogue link (a catalog msgid)
+    label: str                  # what it is for, on catalogue links (a catalog msgid)
     help: str                   # one line for --help
     pdf_variant: str            # WeasyPrint's pdf_variant
     colours: str = "rgb"        # "rgb" for screens, "cmyk" for the press
@@ -63,21 +63,21 @@ class Variant:
 
 
 FORMATS: dict[str, Format] = {entry.name: entry for entry in (
-    Format("a4-leaflet", N_("A4 leaflet (screen, accessible PDF)")),
-    Format("a5-booklet", N_("A5 booklet (screen)"), page_multiple=4, imposed=True),
-    Format("tri-fold", N_("Tri-fold (screen)"), panels=True),
+    Format("a4-leaflet", N_("A4 leaflet")),
+    Format("a5-booklet", N_("A5 booklet"), page_multiple=4, imposed=True),
+    Format("tri-fold", N_("Tri-fold"), panels=True),
 )}
 DEFAULT_FORMAT = "a4-leaflet"
 
 VARIANTS: dict[str, Variant] = {entry.name: entry for entry in (
-    Variant("screen", N_("A4 leaflet (screen, accessible PDF)"),
+    Variant("screen", N_("screen, accessible PDF"),
             "tagged PDF/UA, the default", "pdf/ua-1", imposed=True, default=True),
-    Variant("press", N_("For the print shop (PDF/X-4)"),
+    Variant("press", N_("for print (PDF/X-4)"),
             "bleed, crop marks, CMYK, PDF/X-4", "pdf/x-4", colours="cmyk", output_intent=True,
             sheets=True),
     # Large print is always A4 portrait, whatever the leaflet's format: folds and
     # small pages defeat it (UKAAF/RNIB clear-print guidance).
-    Variant("large-print", N_("Large print"), "16 pt and more, A4", "pdf/ua-1",
+    Variant("large-print", N_("large print"), "16 pt and more, A4", "pdf/ua-1",
             format="a4-leaflet"),
 )}
 DEFAULT_VARIANT = next(name for name, variant in VARIANTS.items() if variant.default)

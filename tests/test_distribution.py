@@ -74,7 +74,8 @@ def test_catalogue_links_and_thumbnails_point_at_existing_files(distributed, pag
     assert parser.links and parser.images
     for link in parser.links:
         assert (path.parent / link).is_file(), link
-        assert link.endswith(".pdf") and not link.startswith(("/", "http", "file:"))
+        assert link.endswith((".pdf", ".html")) and not link.startswith(("/", "http", "file:"))
+    assert [link for link in parser.links if link.endswith(".pdf")]
     for source, alt in parser.images:
         assert (path.parent / source).is_file() and alt
     assert ("ar", "rtl", "ما هو العلاج المناعي؟") in parser.titles
@@ -87,7 +88,7 @@ def test_catalogue_rows_carry_version_review_date_status_pages_size_and_checksum
     manifest_sha = hashlib.sha256((distributed / "fr/immunotherapy-basics.pdf").read_bytes())
     assert manifest_sha.hexdigest() in page
     for expected in ("Version", "À réviser avant le", "2029-11-01", "Brouillon", "Pages",
-                     "Gros caractères", "Ko)"):
+                     "Dépliant A4 · gros caractères", "Ko"):
         assert expected in page
 
 
@@ -153,8 +154,10 @@ def test_catalogue_in_a_browser_filters_searches_and_links(distributed, catalogu
             assert page.locator(f"label[for={control}]").count() == 1
         assert page.eval_on_selector_all("img", "images => images.every(i => i.alt)")
 
-        # Keyboard: the search box comes first, then the language list.
-        page.keyboard.press("Tab")
+        # Keyboard: the other languages of the page come first, then the search box, then
+        # the language list.
+        for _ in range(page.locator("nav.switch a").count() + 1):
+            page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.id") == "search"
         page.keyboard.type("immunotherapy")
         assert visible_titles(page) == ["What is immunotherapy?"]
@@ -174,3 +177,56 @@ def test_catalogue_in_a_browser_filters_searches_and_links(distributed, catalogu
                                           "links => links.map(a => a.getAttribute('href'))")
         assert hrefs and all((path.parent / href).is_file() for href in hrefs)
         assert opened.errors == []
+
+
+@pytest.fixture(scope="module")
+def every_format(tmp_path_factory) -> Path:
+    """The basics leaflet in its own format and as a booklet, for screen and press."""
+    from leaflets.cli import main
+
+    output = tmp_path_factory.mktemp("formats")
+    common = ["--output", str(output), "--leaflet", "immunotherapy-basics", "--lang", "fr,ar"]
+    assert main([*common, "--variant", "screen,press"]) == 0
+    assert main([*common, "--format", "a5-booklet"]) == 0
+    return output
+
+
+@pytest.mark.parametrize("page", ["index.html", "index.ar.html",
+                                  "clinics/clinique-des-tilleuls/index.html"])
+def test_every_link_carries_its_own_checksum_pages_and_label(every_format, page):
+    """In a real browser: what each link says of its file is true of that file."""
+    from pypdf import PdfReader
+
+    from .browser import open_page
+
+    path = every_format / page
+    with open_page(path) as opened:
+        cards = opened.page.eval_on_selector_all("li.leaflet", """cards => cards.map(card =>
+            [...card.querySelectorAll(".files li")].map(item => ({
+                href: item.querySelector("a").getAttribute("href"),
+                label: item.querySelector("a").textContent.trim(),
+                text: item.textContent,
+                sha: item.querySelector("code.sha").textContent.trim(),
+                thumbnail: card.querySelector("img").getAttribute("src")})))""")
+        assert opened.errors == []
+    assert cards
+    for files in cards:
+        assert len(files) == 4 and len({file["label"] for file in files}) == 4
+        main = files[0]["href"]
+        assert "." not in Path(main).name.removesuffix(".pdf")   # the A4 screen edition
+        thumbnail = hashlib.sha256((path.parent / main).read_bytes()).hexdigest()[:16]
+        assert files[0]["thumbnail"] == f"thumbnails/{thumbnail}.png"
+        for file in files:
+            data = (path.parent / file["href"]).read_bytes()
+            assert file["sha"] == hashlib.sha256(data).hexdigest()
+            assert f" {len(PdfReader(path.parent / file['href']).pages)})" in file["text"]
+
+
+def test_the_catalogue_speaks_the_clinics_language_and_links_the_others(every_format):
+    generic = (every_format / "index.html").read_text()
+    assert '<html lang="fr"' in generic and 'href="index.ar.html"' in generic
+    arabic = (every_format / "index.ar.html").read_text()
+    assert '<html lang="ar" dir="rtl"' in arabic and 'href="index.html"' in arabic
+    assert "نشرات معلومات للمرضى" in arabic
+    for name in ("index.en.html", "index.de.html", "index.tr.html"):
+        assert (every_format / name).is_file()

@@ -17,6 +17,7 @@ from pathlib import Path
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..errors import ContentError
 from ..i18n import install_catalog, load_catalog
 from ..languages import language
 from ..model import Library
@@ -26,8 +27,10 @@ from . import Site, SiteKind
 
 THUMBNAIL_WIDTH = 240  # pixels
 MADE = ".catalogue.json"   # the pages and thumbnails the catalogue made
-OWN_NAME = re.compile(r"(clinics/[a-z0-9][a-z0-9-]*/)?(index\.html|thumbnails/[0-9a-f]{16}\.png)")
-SHEETS_LABEL = N_("Booklet to print on both sides and fold")
+OWN_NAME = re.compile(r"(clinics/[a-z0-9][a-z0-9-]*/)?"
+                      r"(index(\.[A-Za-z0-9-]+)?\.html|thumbnails/[0-9a-f]{16}\.png)")
+SHEETS_LABEL = N_("sheets to print on both sides and fold")
+SWITCH_LABEL = N_("Language of this page")
 
 
 @dataclass
@@ -99,11 +102,14 @@ def thumbnail_name(record: Record) -> str:
     return f"thumbnails/{record.sha256[:16]}.png"
 
 
-def _rows(records: list[Record], languages: list[str]) -> list[Row]:
+def _rows(records: list[Record], library: Library) -> list[Row]:
     rows: dict[tuple[str, str], Row] = {}
-    # The screen edition in the leaflet's own format comes first and is the main file.
-    ranked = sorted(records, key=lambda record: (not VARIANTS[record.variant].default,
-                                                 record.layout != "pages", record.path))
+    languages = library.languages
+    # The screen edition in the leaflet's own format comes first and is the main file:
+    # its first page is the thumbnail.
+    ranked = sorted(records, key=lambda record: (
+        not VARIANTS[record.variant].default, record.format != library.format_of(record.leaflet),
+        record.layout != "pages", record.path))
     for record in ranked:
         key = (record.leaflet, record.language)
         if key in rows:
@@ -116,7 +122,7 @@ def _rows(records: list[Record], languages: list[str]) -> list[Row]:
 
 def _write_catalogue(site: Site, folder: Path, records: list[Record],
                      clinic_id: str | None) -> tuple[Path, list[Path]]:
-    rows = _rows(records, site.library.languages)
+    rows = _rows(records, site.library)
     thumbnails = []
     for row in rows:
         row.thumbnail = thumbnail_name(row.main)
@@ -124,14 +130,40 @@ def _write_catalogue(site: Site, folder: Path, records: list[Record],
         if not path.is_file() or path.is_symlink():   # a link is replaced, never followed
             atomic_write(path, thumbnail((site.output / row.main.path).read_bytes()))
         thumbnails.append(path)
-    page = _render(site, rows, clinic_id, folder)
-    write_if_changed(folder / "index.html", page.encode())
-    return folder / "index.html", thumbnails
+    pages = _ui_pages(site, clinic_id)
+    for code, name in pages:
+        page = _render(site, rows, clinic_id, folder, code, pages)
+        write_if_changed(folder / name, page.encode())
+    return folder / "index.html", thumbnails + [folder / name for _, name in pages[1:]]
 
 
-def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path) -> str:
+def _ui_pages(site: Site, clinic_id: str | None) -> list[tuple[str, str]]:
+    """(language, file name) of each version of a catalogue page: first the clinic's own
+    language (the source language for the generic page) as index.html, then the others
+    whose catalogs can be read, each as index.<language>.html."""
     library = site.library
-    ui = language(library.project.source_language)   # the staff's language
+    clinic = library.clinics.get(clinic_id)
+    languages = list((clinic and clinic.clinic.languages) or library.languages)
+    if clinic is None:
+        languages.remove(library.project.source_language)
+        languages.insert(0, library.project.source_language)
+    readable = [code for code in languages if _catalog_readable(site, code)]
+    return [(code, "index.html" if index == 0 else f"index.{code}.html")
+            for index, code in enumerate(readable)]
+
+
+def _catalog_readable(site: Site, code: str) -> bool:
+    try:
+        load_catalog(site.roots.locales, code)
+    except ContentError:
+        return False   # a language still in progress: its page follows once its catalog does
+    return True
+
+
+def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path, code: str,
+            pages: list[tuple[str, str]]) -> str:
+    library = site.library
+    ui = language(code)
     environment = Environment(loader=FileSystemLoader(site.roots.templates), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                               trim_blocks=True, lstrip_blocks=True)
@@ -150,6 +182,9 @@ def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path) ->
         kilobytes=lambda record: max(1, round(record.bytes / 1024)),
         edition_label=edition_label,
         withdrawn=withdrawn_notices(library, clinic_id),
+        switch=[(other, Locale.parse(other).get_display_name(other).capitalize(), name)
+                for other, name in pages if other != code],
+        switch_label=SWITCH_LABEL,
     )
 
 
@@ -181,10 +216,9 @@ def withdrawn_notices(library: Library, clinic_id: str | None) -> list[Notice]:
     return notices
 
 
-def edition_label(record: Record) -> str:
-    """What a file is, as its link says it: a catalog string."""
-    if record.layout == "saddle-stitch":
-        return SHEETS_LABEL
-    if VARIANTS[record.variant].default:
-        return FORMATS[record.format].label
-    return VARIANTS[record.variant].label
+def edition_label(record: Record) -> tuple[str, str]:
+    """What a file is, as its link says it: its format, and what it is for (catalog
+    strings), e.g. "A4 leaflet · for print (PDF/X-4)"."""
+    purpose = SHEETS_LABEL if record.layout == "saddle-stitch" else \
+        VARIANTS[record.variant].label
+    return FORMATS[record.format].label, purpose

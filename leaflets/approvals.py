@@ -44,7 +44,7 @@ def verdict(library: Library, block_id: str, language: str,
     if block_file is None:
         return Verdict("missing")
     block, review = block_file.block, block_file.block.review
-    source = _source_of(library, block_file)
+    source = source_of(library, block_file)
     if block.translation is not None and (
             source is None or source.block.fingerprint() != block.translation.fingerprint):
         return Verdict("stale", "its source changed since it was translated", block_file)
@@ -102,7 +102,7 @@ def approval_problem(library: Library, block_file: BlockFile, source: BlockFile 
     return ""
 
 
-def _source_of(library: Library, block_file: BlockFile) -> BlockFile | None:
+def source_of(library: Library, block_file: BlockFile) -> BlockFile | None:
     translation = block_file.block.translation
     if translation is None:
         return None

@@ -124,14 +124,13 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     problems += image_problems_of(library) + hidden_text_problems(library)
     problems += missing_translations(library, editions)
     problems += missing_glyphs(library, editions)
-    readable = []
+    catalogs = {}
     for code in dict.fromkeys(edition.language for edition in editions):
         try:
-            load_catalog(paths.locales, code)
-            readable.append(code)
+            catalogs[code] = load_catalog(paths.locales, code)
         except ContentError as error:
             problems.extend(error.problems)
-    problems += catalog_glyphs(library, paths.locales, readable)
+    problems += catalog_glyphs(library, catalogs)
     if problems:
         raise ContentError(problems)
     return Prepared(library, editions, Templates(paths.roots))

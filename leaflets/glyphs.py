@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel.support import Translations
 from fontTools.ttLib import TTFont
 
 from .editions import Edition, printed_blocks
 from .errors import Location, Problem, shown
 from .fonts import font_faces
-from .i18n import CATALOG, typography
+from .i18n import typography
 from .languages import language
 from .markup import located_passages
 from .model import Library
@@ -105,47 +105,54 @@ def printed_texts(library: Library, editions: list[Edition]) -> list[Text]:
             *_source_texts(library), *_clinic_texts(library, editions)]
 
 
+def _undrawable(text: str, drawn: frozenset[int]) -> list[str]:
+    """The characters of ``text`` that would be printed and that no font draws, in order."""
+    return sorted({character for character in text
+                   if ord(character) not in drawn and character not in " \n\t"
+                   and unicodedata.category(character) not in _INVISIBLE_CATEGORIES})
+
+
+def _drawn(library: Library, covered: dict[str, frozenset[int]], code: str
+           ) -> tuple[list[str], frozenset[int]]:
+    """A language's font stack, and every code point one of its fonts draws."""
+    stack = library.project.fonts.scripts[language(code).script]
+    return stack, frozenset().union(*(covered[family] for family in stack))
+
+
+def _no_glyph(character: str, stack: list[str]) -> str:
+    return (f"U+{ord(character):04X} '{character}' "
+            f"({unicodedata.name(character, 'unnamed character')}) has no glyph in "
+            f"{', '.join(stack)}")
+
+
 def missing_glyphs(library: Library, editions: list[Edition]) -> list[Problem]:
     """One problem per character that no font of its language's stack covers, in each
     value it is written in."""
     covered = coverage(library)
     problems = []
     for printed in printed_texts(library, editions):
-        lang = language(printed.language)
-        stack = library.project.fonts.scripts[lang.script]
-        drawn = frozenset().union(*(covered[family] for family in stack))
-        for character in sorted(set(printed.text)):
-            if (ord(character) in drawn or character in " \n\t"
-                    or unicodedata.category(character) in _INVISIBLE_CATEGORIES):
-                continue
-            name = unicodedata.name(character, "unnamed character")
+        stack, drawn = _drawn(library, covered, printed.language)
+        script = language(printed.language).script
+        for character in _undrawable(printed.text, drawn):
             problems.append(Problem(
                 printed.document.locate(printed.key_path, character),
-                f"U+{ord(character):04X} '{character}' ({name}) has no glyph in "
-                f"{', '.join(stack)}; use another character or add a font that has it "
-                f"to fonts.scripts.{lang.script} in project.yaml"))
+                f"{_no_glyph(character, stack)}; use another character or add a font that "
+                f"has it to fonts.scripts.{script} in project.yaml"))
     return sorted(set(problems))
 
 
-def catalog_glyphs(library: Library, locales: Path, languages: list[str]) -> list[Problem]:
+def catalog_glyphs(library: Library, catalogs: dict[str, Translations]) -> list[Problem]:
     """The same for the catalogs' strings, which are printed too (the DRAFT mark, "Page 2
     of 4"): one problem per entry with a character its language's fonts cannot draw."""
     covered = coverage(library)
     problems = []
-    for code in languages:
-        path = locales / code / CATALOG
-        stack = library.project.fonts.scripts[language(code).script]
-        drawn = frozenset().union(*(covered[family] for family in stack))
-        with path.open("rb") as handle:
-            catalog = read_po(handle)
-        for message in catalog:
+    for code, translations in catalogs.items():
+        stack, drawn = _drawn(library, covered, code)
+        for message in translations.catalog:
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            missing = sorted({character for string in strings for character in string or ""
-                              if ord(character) not in drawn and character not in " \n\t"
-                              and unicodedata.category(character) not in _INVISIBLE_CATEGORIES})
+            missing = _undrawable("".join(string or "" for string in strings), drawn)
             if message.id and missing:
-                problems.append(Problem(Location(shown(path), message.lineno or 1), (
-                    f"U+{ord(missing[0]):04X} '{missing[0]}' "
-                    f"({unicodedata.name(missing[0], 'unnamed character')}) has no glyph in "
-                    f"{', '.join(stack)}; use another character in this translation")))
+                where = Location(shown(translations.path), message.lineno or 1)
+                problems.append(Problem(where, f"{_no_glyph(missing[0], stack)}; use another "
+                                               "character in this translation"))
     return problems

@@ -30,6 +30,11 @@ CATALOG = Path("LC_MESSAGES") / "messages.po"
 
 # --- catalogs -----------------------------------------------------------------------
 
+# The last catalog compiled from each file, with the bytes it was compiled from: a build
+# asks for one catalog many times (checks, editions, each catalogue page).
+_compiled: dict[Path, tuple[tuple, Translations]] = {}
+
+
 def load_catalog(locales_dir: Path, code: str) -> Translations:
     """Compile ``locales/<code>/LC_MESSAGES/messages.po`` in memory.
 
@@ -37,8 +42,24 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
     the build never shows a template string in another language than the edition's.
     """
     path = locales_dir / code / CATALOG
-    raw, catalog = _read_catalog(path, code)
-    problems = _missing_entries(locales_dir / "messages.pot", catalog, path)
+    if not path.is_file():
+        raise ContentError([Problem(Location(shown(path)), (
+            f"no catalog for language '{code}': create it with "
+            f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
+    raw = path.read_bytes()
+    template_path = locales_dir / "messages.pot"
+    template = template_path.read_bytes() if template_path.is_file() else None
+    key = (code, sha256(raw), template and sha256(template))
+    cached = _compiled.get(path.resolve())
+    if cached is None or cached[0] != key:
+        cached = key, _compile(path, code, raw, template)
+        _compiled[path.resolve()] = cached
+    return cached[1]
+
+
+def _compile(path: Path, code: str, raw: bytes, template: bytes | None) -> Translations:
+    catalog = _parse_catalog(path, code, raw)
+    problems = _missing_entries(template, catalog, path)
     for message in catalog:
         if message.id:
             problems += _entry_problems(message, path) or _placeholder_problems(
@@ -50,17 +71,14 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
     buffer.seek(0)
     translations = Translations(buffer)
     translations.digest = sha256(raw)   # what the editions using it record as their input
+    translations.catalog = catalog      # its entries with their lines, for the glyph check
+    translations.path = path
     return translations
 
 
-def _read_catalog(path: Path, code: str) -> tuple[bytes, Catalog]:
-    """The catalog's bytes (read once: what is checked is what is compiled and hashed)
-    and the catalog they hold."""
-    if not path.is_file():
-        raise ContentError([Problem(Location(shown(path)), (
-            f"no catalog for language '{code}': create it with "
-            f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
-    raw = path.read_bytes()
+def _parse_catalog(path: Path, code: str, raw: bytes) -> Catalog:
+    """The catalog the bytes hold (read once: what is checked is what is compiled and
+    hashed)."""
     try:
         broken = _unquoted_lines(path, raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -71,21 +89,19 @@ def _read_catalog(path: Path, code: str) -> tuple[bytes, Catalog]:
     if broken:
         raise ContentError(broken)
     try:
-        return raw, read_po(BytesIO(raw), locale=code.replace("-", "_"), abort_invalid=True)
+        return read_po(BytesIO(raw), locale=code.replace("-", "_"), abort_invalid=True)
     except (PoFileError, ValueError) as error:
         raise ContentError([Problem(Location(shown(path)), f"invalid catalog: {error}")]) from None
 
 
-def _missing_entries(template_path: Path, catalog: Catalog, path: Path) -> list[Problem]:
-    """The template's strings that the catalog lacks."""
-    if not template_path.is_file():
+def _missing_entries(template: bytes | None, catalog: Catalog, path: Path) -> list[Problem]:
+    """The strings of the template (messages.pot) that the catalog lacks."""
+    if template is None:
         return []
-    with template_path.open("rb") as handle:
-        template = read_po(handle)
     return [Problem(Location(shown(path)), (
                 f"'{_first(message.id)}' is missing from the catalog; run 'pybabel update -i "
                 "locales/messages.pot -d locales' and translate it"))
-            for message in template if message.id and message.id not in catalog]
+            for message in read_po(BytesIO(template)) if message.id and message.id not in catalog]
 
 
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&[#a-zA-Z]")

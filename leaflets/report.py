@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .approvals import approval_problem, seal
+from .approvals import approval_problem, seal, source_of
 from .editions import Edition, printed_blocks
 from .errors import Problem
 from .markup import passages
@@ -78,8 +78,7 @@ def approval_warnings(library: Library, editions: list[Edition]) -> list[Problem
             block = block_file.block
             if block.review.status != "approved":
                 continue
-            source = (library.blocks[block_id].get(block.translation.from_)
-                      if block.translation else None)
+            source = source_of(library, block_file)
             problem = approval_problem(library, block_file, source)
             if problem:
                 values = f"fingerprint: \"{seal(library, block)}\""

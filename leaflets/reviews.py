@@ -20,9 +20,9 @@ from .model import BlockFile, Library
 from .outputs import atomic_write
 
 
-def _specs(library: Library, specs: list[str], translated_only: bool):
-    """(spec, block file) for each ``LANG`` or ``LANG:BLOCK`` spec; a spec naming one
-    block that does not exist is a usage error, all of them reported at once."""
+def _specs(library: Library, specs: list[str], translated_only: bool) -> list[BlockFile]:
+    """The block files that ``LANG`` or ``LANG:BLOCK`` specs name; a spec naming a block
+    that does not exist is a usage error, all of them reported at once."""
     wrong, found = [], []
     for spec in specs:
         language, _, block_id = spec.partition(":")
@@ -38,7 +38,7 @@ def _specs(library: Library, specs: list[str], translated_only: bool):
         for current in [block_id] if block_id else sorted(library.blocks):
             block_file = library.blocks.get(current, {}).get(language)
             if block_file is not None:
-                found.append((spec, block_file))
+                found.append(block_file)
     if wrong:
         raise UsageError("; ".join(wrong))
     return found
@@ -48,7 +48,7 @@ def mark_current(library: Library, specs: list[str]) -> list[str]:
     """Record the current source fingerprint in the named translations. An approved
     translation goes back to 'reviewed': what it was approved against has changed."""
     changed = []
-    for _, block_file in _specs(library, specs, translated_only=True):
+    for block_file in _specs(library, specs, translated_only=True):
         translation = block_file.block.translation
         source = library.blocks[block_file.id].get(translation.from_)
         if source is None:
@@ -72,7 +72,7 @@ def approve(library: Library, specs: list[str], by: str, on: date) -> list[str]:
     if not by.strip() or re.search(r"[\x00-\x1f\x7f]", by):
         raise UsageError("--by needs the reviewer's name, on one line")
     approved, refused = [], []
-    for _, block_file in _specs(library, specs, translated_only=False):
+    for block_file in _specs(library, specs, translated_only=False):
         state = verdict(library, block_file.id, block_file.language)
         if state.state == "stale":
             refused.append(f"{block_file.document.path}: stale — update it to its source and "

@@ -17,17 +17,13 @@ from pathlib import Path
 import yaml
 
 from . import sources
-from .approvals import STATES, Verdict, seal, verdict
+from .approvals import STATES, seal, source_of, verdict
 from .model import BLOCK_TYPES, Block, BlockFile, Library
-
-
-def cell(library: Library, block_id: str, language: str) -> Verdict:
-    return verdict(library, block_id, language)
 
 
 def incomplete(library: Library, languages: list[str]) -> int:
     """How many translations used by a leaflet are missing or stale."""
-    return sum(cell(library, block_id, language).state in ("missing", "stale")
+    return sum(verdict(library, block_id, language).state in ("missing", "stale")
                for leaflet_file in library.leaflets.values()
                for block_id in leaflet_file.leaflet.blocks
                for language in languages)
@@ -42,7 +38,7 @@ def matrix(library: Library, languages: list[str]) -> str:
     for leaflet_id in library.leaflets:
         lines.append(leaflet_id)
         for block_id in library.leaflets[leaflet_id].leaflet.blocks:
-            cells = [cell(library, block_id, language) for language in languages]
+            cells = [verdict(library, block_id, language) for language in languages]
             for entry in cells:
                 counts[entry.state] += 1
             lines.append(("  " + block_id).ljust(width)
@@ -56,7 +52,7 @@ def stale_details(library: Library, languages: list[str]) -> list[str]:
     details = []
     for block_id in sorted(library.blocks):
         for language in languages:
-            entry = cell(library, block_id, language)
+            entry = verdict(library, block_id, language)
             if entry.state != "stale":
                 continue
             translation = entry.block_file.block.translation
@@ -84,8 +80,7 @@ def approval_details(library: Library, languages: list[str]) -> list[str]:
             if block_file is None or block_file.block.review.status != "approved":
                 continue
             review, block = block_file.block.review, block_file.block
-            source = (library.blocks[block_id].get(block.translation.from_)
-                      if block.translation else None)
+            source = source_of(library, block_file)
             heading = f"{block_file.document.path}: approval on {review.on} no longer holds"
             sealed = partial(seal, library)
             if review.fingerprint and review.fingerprint != sealed(block):

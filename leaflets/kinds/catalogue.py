@@ -68,9 +68,9 @@ class CataloguePages(SiteKind):
             folder = site.output / "clinics" / clinic_id if clinic_id else site.output
             chosen = [record for record in site.records if record.clinic == clinic_id]
             if chosen or clinic_id is None:
-                page, thumbnails = _write_catalogue(site, folder, chosen, clinic_id)
-                pages.append(page)
-                made += [page, *thumbnails]
+                written = _write_catalogue(site, folder, chosen, clinic_id)
+                pages.append(written[0])   # index.html, in the page's first language
+                made += written
         _remove_unwanted(site.output, {path.relative_to(site.output).as_posix()
                                        for path in made})
         return pages
@@ -121,7 +121,9 @@ def _rows(records: list[Record], library: Library) -> list[Row]:
 
 
 def _write_catalogue(site: Site, folder: Path, records: list[Record],
-                     clinic_id: str | None) -> tuple[Path, list[Path]]:
+                     clinic_id: str | None) -> list[Path]:
+    """Write a catalogue folder's pages (one per language) and thumbnails; return them,
+    index.html first."""
     rows = _rows(records, site.library)
     thumbnails = []
     for row in rows:
@@ -134,7 +136,7 @@ def _write_catalogue(site: Site, folder: Path, records: list[Record],
     for code, name in pages:
         page = _render(site, rows, clinic_id, folder, code, pages)
         write_if_changed(folder / name, page.encode())
-    return folder / "index.html", thumbnails + [folder / name for _, name in pages[1:]]
+    return [folder / name for _, name in pages] + thumbnails
 
 
 def _ui_pages(site: Site, clinic_id: str | None) -> list[tuple[str, str]]:

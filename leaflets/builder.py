@@ -187,7 +187,8 @@ class Task:
             return None  # the panels as pages, in reading order, are the edition
         sheet = render_html(self.prepared.templates, library, edition, panels)
         self.inputs.update(sheet.inputs)
-        return Job(str(edition), sheet.html, edition.format, edition.variant)
+        return Job(str(edition), sheet.html, edition.format, edition.variant,
+                   folds=FORMATS[edition.format].folds(language(edition.language).rtl))
 
 
 class Builder:

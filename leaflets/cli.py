@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from . import builder, report, reviews
+from . import builder, preflight, report, reviews
 from . import status as translation_status
 from .editions import GENERIC, Selection, select
 from .errors import ContentError, LeafletError, UsageError
@@ -18,7 +18,7 @@ from .kinds.bundle import Bundle
 from .model import load_library
 from .outputs import Outputs, output_lock
 from .registry import FORMATS, VARIANTS
-from .render import harfbuzz_subsetter_available
+from .render import harfbuzz_subsetter_available, press_profile
 from .workers import Execution, default_jobs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -29,6 +29,7 @@ Build multilingual patient leaflets (PDF) from YAML content blocks and Jinja tem
 commands:
   build   (default) validate the content, then render every edition to PDF
   check   validate the content and print the readability report; writes nothing
+          (check --preflight: preflight the press PDFs already built)
   status  translation status of every block: missing, stale (with what changed), draft,
           reviewed, approved (and why an approval no longer holds, with the diff);
           --mark-current records that translations are up to date
@@ -89,6 +90,9 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--release", action="store_true",
                         help="build only editions whose blocks are all approved and current; "
                              "list the others and exit 1")
+    parser.add_argument("--preflight", action="store_true",
+                        help="with check: preflight the press PDFs of the output folder "
+                             "(colours, boxes, fonts, output intent, image resolution)")
     parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
                         metavar="YYYY-MM-DD",
                         help="with check: the date review dates are checked against "
@@ -118,6 +122,8 @@ def usage_problem(arguments: argparse.Namespace) -> str | None:
                 "arguments; options start with --")
     if arguments.by and arguments.command != "approve":
         return "--by goes with 'approve'"
+    if arguments.preflight and arguments.command != "check":
+        return "--preflight goes with 'check'"
     return None
 
 
@@ -137,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
                           variants=arguments.variant, format=arguments.format,
                           clinics=arguments.clinic)
     try:
+        if arguments.command == "check" and arguments.preflight:
+            return preflight_press_files(paths)
         if arguments.command == "check":
             return check(paths, selection, arguments.strict, arguments.today)
         if arguments.command == "status":
@@ -172,6 +180,29 @@ def check(paths: builder.Paths, selection: Selection, strict: bool, today: date)
     if overdue or (strict and warnings):
         raise ContentError(overdue + (warnings if strict else []))
     print(f"content is valid: {len(prepared.editions)} editions checked")
+    return EXIT_OK
+
+
+def preflight_press_files(paths: builder.Paths) -> int:
+    """Check every press PDF of the last build as a print shop's preflight would."""
+    profile = press_profile(load_library(paths.content).project, paths.content)[0].data
+    press_variants = {name for name, variant in VARIANTS.items() if variant.finished_for_press}
+    try:
+        files = preflight.press_files(paths.output, press_variants)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if not files:
+        print(f"error: {paths.output} has no press PDFs: build them with --variant press",
+              file=sys.stderr)
+        return EXIT_FAILED
+    problems = [problem for path in files for problem in preflight.preflight(path, profile)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"preflight: {len(problems)} problems in {len(files)} press PDFs", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"preflight: {len(files)} press PDFs, no problems")
     return EXIT_OK
 
 

@@ -9,6 +9,32 @@ from .errors import BuildError
 TRI_FOLD_PANELS = 6
 BACK_PANEL = TRI_FOLD_PANELS
 BACK_PANEL_TYPES = ("sources",)   # on the back cover, with the document control
+BACK_PANEL_ID = "back_panel"     # its content in the panel pages (no block id has "_")
+# The panels of each side of the sheet, left to right in a left-to-right language:
+# outside the flap, the back cover and the front cover; inside the three inner panels.
+SHEET_SIDES = ((2, 6, 1), (3, 4, 5))
+
+
+def panel_widths(outside: tuple[float, ...]) -> dict[int, float]:
+    """Each panel's width (mm), in reading order, from those of the outside's columns
+    (``Format.panel_widths``): the inside is the outside turned over, so its columns
+    have the same widths in the reverse order (the flap, panel 2, is panel 5 inside)."""
+    if not outside:   # not a folded format
+        return {}
+    outside_side, inside_side = SHEET_SIDES
+    widths = {**dict(zip(outside_side, outside, strict=True)),
+              **dict(zip(inside_side, outside[::-1], strict=True))}
+    return dict(sorted(widths.items()))
+
+
+def panels_needed(block_ids: list[str], block_types: dict[str, str],
+                  anchors: dict[str, int], pages: int) -> int:
+    """How many panels the content of ``pages`` panel pages takes: those up to the last
+    inside block, and the back panel's, which run to the last page. Notes pages that
+    pad the panel pages to six, between the two, are not content."""
+    inside = [anchors[f"end-{block_id}"] for block_id in block_ids
+              if block_types[block_id] not in BACK_PANEL_TYPES]
+    return max(inside, default=1) + pages - anchors[BACK_PANEL_ID] + 1
 
 
 def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, str],
@@ -16,18 +42,20 @@ def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, 
     """Which panel of a tri-fold each block goes on, from the panel pages' layout.
 
     The first pass lays the panels out as pages: the cover on page 1, the
-    flowing blocks on pages 2-5, the sources and document control on the
-    last page. Content that needs more than six panels, or a block taller than
-    a panel, is an error naming the edition and what does not fit.
+    flowing blocks from page 2, the sources and document control on the last
+    page; inside panels the blocks leave free are notes pages. Content that
+    needs more than six panels, or a block taller than a panel, is an error
+    naming the edition and what does not fit.
     """
-    if pages > TRI_FOLD_PANELS:
-        excess = pages - TRI_FOLD_PANELS
+    needed = panels_needed(block_ids, block_types, anchors, pages)
+    if needed > TRI_FOLD_PANELS:
+        excess = needed - TRI_FOLD_PANELS
         late = [block_id for block_id in block_ids
                 if block_types[block_id] not in BACK_PANEL_TYPES
-                and anchors[block_id] >= BACK_PANEL]
+                and anchors[f"end-{block_id}"] >= BACK_PANEL]
         raise BuildError(
-            f"{edition}: the content needs {pages} panels and a tri-fold has "
-            f"{TRI_FOLD_PANELS}: it overflows by {excess} panel{'s' if excess > 1 else ''}"
+            f"{edition}: the content needs {TRI_FOLD_PANELS + excess} panels and a tri-fold "
+            f"has {TRI_FOLD_PANELS}: it overflows by {excess} panel{'s' if excess > 1 else ''}"
             + (f"; these blocks do not fit on the inside panels: {', '.join(late)}"
                if late else "; the back panel (sources, document control) is too long")
             + ". Shorten the leaflet or choose another format (a4-leaflet, a5-booklet)")
@@ -36,13 +64,8 @@ def panel_assignment(edition: str, block_ids: list[str], block_types: dict[str, 
     if split:
         raise BuildError(f"{edition}: block {', '.join(split)} is taller than a tri-fold panel; "
                          "split it into smaller blocks or choose another format")
-    assignment = {}
-    for block_id in block_ids:
-        if block_types[block_id] in BACK_PANEL_TYPES:
-            assignment[block_id] = BACK_PANEL
-        else:
-            assignment[block_id] = anchors[block_id]
-    return assignment
+    return {block_id: BACK_PANEL if block_types[block_id] in BACK_PANEL_TYPES
+            else anchors[block_id] for block_id in block_ids}
 
 
 def saddle_stitch_order(pages: int, right_to_left: bool) -> list[tuple[int, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -23,6 +24,39 @@ MARKDOWN_FIELDS = frozenset({"body", "intro", "note"})
 # Fields that are identifiers or settings, not prose.
 NOT_PROSE = frozenset({"type", "tone", "style", "display", "source", "cite", "value", "review",
                        "translation"})
+
+
+# No line may break inside an identifier such as PD-L1, CTLA-4 or IMM-01 (capitals and
+# digits joined by hyphens, not inside a path), or before a per cent sign. Addresses
+# are left as they are: a copied one must still work. The hyphen stays U+002D between
+# two word joiners rather than U+2011, the non-breaking hyphen: the Arabic font draws
+# that one as a stroke on the baseline ("PD_1"), and a reader searching the PDF for
+# "PD-L1" would not find it; the joiners are not drawn, nor written in the text layer.
+WORD_JOINER, NO_BREAK_SPACE = "\u2060", "\u00a0"
+JOINED_HYPHEN = WORD_JOINER + "-" + WORD_JOINER
+_ADDRESS = re.compile(r"((?:https?://|www\.)\S+|\S+@\S+)")
+_IDENTIFIER = re.compile(r"(?<![\w/.])[A-Z0-9]+(?:-[A-Z0-9]+)+(?!\w)")
+# U+00A0 rather than the narrow U+202F, which the Arabic font does not have.
+_SPACE_BEFORE_PERCENT = re.compile(r" +(?=%)")
+# A left-to-right phrase isolated in right-to-left text (i18n.isolate, typography):
+# broken at a hyphen, its pieces would be read in the wrong order ("(-pseudo").
+_ISOLATED = re.compile(r"\u2068[^\u2069]*\u2069")
+
+
+def _joined(match: re.Match) -> str:
+    return match[0].replace(JOINED_HYPHEN, "-").replace("-", JOINED_HYPHEN)
+
+
+def unbreakable(text: str) -> str:
+    """Printed text with the hyphens of its identifiers and of its isolated phrases
+    joined, and a no-break space before "%": no line ends inside "PD-L1", inside a
+    Latin phrase in Arabic text, or between "25" and "%"."""
+    pieces = _ADDRESS.split(text)
+    for index in range(0, len(pieces), 2):   # the pieces between addresses
+        piece = _IDENTIFIER.sub(_joined, pieces[index])
+        piece = _ISOLATED.sub(_joined, piece)
+        pieces[index] = _SPACE_BEFORE_PERCENT.sub(NO_BREAK_SPACE, piece)
+    return "".join(pieces)
 
 
 @cache

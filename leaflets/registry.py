@@ -24,13 +24,25 @@ class Format:
 
     name: str
     label: str                  # its name on catalogue links (a catalog msgid)
-    page_multiple: int = 1      # booklets are padded to a multiple of 4 pages
+    # padded with notes pages to a multiple of this: a booklet of 4, a tri-fold's 6 panels
+    page_multiple: int = 1
     imposed: bool = False       # also written as sheets to print duplex and fold
     panels: bool = False        # a folded sheet whose blocks are placed on panels
+    # mm, the columns of the sheet's outside side, left to right in a left-to-right
+    # language (tri-fold: panels 2, 6, 1; panel 2 folds in, so it is narrower)
+    panel_widths: tuple[float, ...] = ()
 
     @property
     def template(self) -> str:
         return f"formats/{self.name}.html.j2"
+
+    def folds(self, right_to_left: bool) -> tuple[tuple[float, ...], ...]:
+        """The fold lines of the sheet's outside and inside sides, in mm from the left
+        edge. The inside is the outside turned over, so its columns come in the reverse
+        order; a right-to-left leaflet opens the other way, which mirrors both."""
+        outside = self.panel_widths[::-1] if right_to_left else self.panel_widths
+        return tuple(tuple(sum(widths[:end]) for end in range(1, len(widths)))
+                     for widths in (outside, outside[::-1]))
 
     @property
     def stylesheet(self) -> str:
@@ -46,7 +58,8 @@ class Variant:
     help: str                   # one line for --help
     pdf_variant: str            # WeasyPrint's pdf_variant
     colours: str = "rgb"        # "rgb" for screens, "cmyk" for the press
-    output_intent: bool = False  # embeds the press's colour profile (print.output_profile)
+    # Finished for a print shop (press.py): output intent, marks in a slug, overprint.
+    finished_for_press: bool = False
     imposed: bool = False       # booklets in this variant also get imposed sheets
     sheets: bool = False        # folded formats as their printed sheets, not panel pages
     format: str | None = None   # always this format, whatever the leaflet's
@@ -65,7 +78,8 @@ class Variant:
 FORMATS: dict[str, Format] = {entry.name: entry for entry in (
     Format("a4-leaflet", N_("A4 leaflet")),
     Format("a5-booklet", N_("A5 booklet"), page_multiple=4, imposed=True),
-    Format("tri-fold", N_("Tri-fold"), panels=True),
+    Format("tri-fold", N_("Tri-fold"), page_multiple=6, panels=True,
+           panel_widths=(97, 100, 100)),
 )}
 DEFAULT_FORMAT = "a4-leaflet"
 
@@ -73,8 +87,8 @@ VARIANTS: dict[str, Variant] = {entry.name: entry for entry in (
     Variant("screen", N_("screen, accessible PDF"),
             "tagged PDF/UA, the default", "pdf/ua-1", imposed=True, default=True),
     Variant("press", N_("for print (PDF/X-4)"),
-            "bleed, crop marks, CMYK, PDF/X-4", "pdf/x-4", colours="cmyk", output_intent=True,
-            sheets=True),
+            "bleed, crop marks, CMYK, PDF/X-4", "pdf/x-4", colours="cmyk", finished_for_press=True,
+            imposed=True, sheets=True),
     # Large print is always A4 portrait, whatever the leaflet's format: folds and
     # small pages defeat it (UKAAF/RNIB clear-print guidance).
     Variant("large-print", N_("large print"), "16 pt and more, A4", "pdf/ua-1",

@@ -12,15 +12,44 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import press
 from .errors import BuildError, SetupError
 from .fonts import font_face_css, font_faces, mark_face
-from .inputs import Recorder, Roots
+from .inputs import Recorder, Roots, sha256
 from .model import Project
+from .pictures import press_picture
 from .registry import FORMATS, VARIANTS
+from .tagging import tag_pdf
 from .templates import FILLER_MARKER, palette_css
+
+
+def press_profile(project: Project, content: Path) -> tuple[press.Profile, Path]:
+    """The printing condition press PDFs are made for (print.output_intent) and its file,
+    a relative path being relative to the content folder. (The @color-profile rule reads
+    the file again through the fetcher, which makes it an input of every press edition.)"""
+    from PIL import ImageCms
+
+    intent = project.print.output_intents[project.print.output_intent]
+    path = content / intent.profile
+    where = f"print.output_intents.{project.print.output_intent}.profile in project.yaml"
+    if not path.is_file():
+        raise SetupError(f"the press colour profile {path} ({where}) is not a file"
+                         + ("; install it with: apt-get install libgs-common"
+                            if "ghostscript" in path.parts else ""))
+    profile = press.Profile(path.read_bytes(), intent.condition, intent.info or "")
+    if profile.components != 4:
+        raise SetupError(f"{path} ({where}) is not a CMYK profile: press PDFs need one")
+    try:   # a transform to it, as pictures need: a header alone is not a profile
+        ImageCms.buildTransform(ImageCms.createProfile("sRGB"),
+                                ImageCms.ImageCmsProfile(BytesIO(profile.data)), "RGB", "CMYK")
+    except (ImageCms.PyCMSError, OSError) as error:
+        raise SetupError(f"{path} ({where}) is not an ICC profile littleCMS can read "
+                         f"({error})") from None
+    return profile, path
 
 
 def harfbuzz_subsetter_available() -> bool:
@@ -37,6 +66,8 @@ class Job:
     variant: str
     page_multiple: int = 1   # pad with ``filler`` pages until the page count is a multiple
     filler: str = ""
+    # Press sheets: the fold lines of each side, in mm from the left trim edge.
+    folds: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,25 +98,23 @@ class Renderer:
         self.palette = project.palette
         self.limits = project.limits
         faces = [*font_faces(project), mark_face()]
-        profile = Path(project.print.output_profile)
-        if not profile.is_file():
-            raise SetupError(f"the press colour profile {profile} (print.output_profile in "
-                             "project.yaml) does not exist; install it with: "
-                             "apt-get install libgs-common")
         self.recorder = Recorder(roots)
-        self.fetcher = sandboxed_fetcher(weasyprint, self.recorder,
-                                         [roots.templates, roots.content / "assets"],
-                                         [face.path for face in faces] + [profile])
         self.font_config = FontConfiguration()
-        # Filled by @color-profile rules as stylesheets are parsed: the press output intent.
-        self.color_profiles: dict = {}
         self._stylesheets: dict[tuple[str, str], tuple[list, dict[str, str]]] = {}
+        self.press_profile, profile_path = press_profile(project, roots.content)
+        fetcher = partial(sandboxed_fetcher, weasyprint, self.recorder,
+                          [roots.templates, roots.content / "assets"],
+                          [face.path for face in faces] + [profile_path])
+        self.fetcher, self.press_fetcher = fetcher(), fetcher(self.press_profile)
+        # Filled by the @color-profile rule below: WeasyPrint draws groups and shadings
+        # in the profile's CMYK when it knows one (press.finish writes its bytes).
+        self.color_profiles: dict = {}
         try:
             self._common = self._parsed(lambda: [
                 self._css(string=font_face_css(faces)), self._css(file="leaflet.css")])
             self._press_intent = self._parsed(lambda: [self._css(string=(
-                f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
-                "components: cyan magenta yellow black; }"))])
+                f'@color-profile device-cmyk {{ src: url("{profile_path.resolve().as_uri()}"); '
+                "components: cyan, magenta, yellow, black; }"))])
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BuildError(f"stylesheets: {error.__cause__ or error}") from None
         self.base_url = self.templates_dir.resolve().as_uri() + "/"
@@ -118,7 +147,7 @@ class Renderer:
                 lambda: [self._css(string=palette_css(self.palette, variant))])
             own, own_read = self._parsed(lambda: [self._css(file=FORMATS[format].stylesheet),
                                                   self._css(file=entry.stylesheet)])
-            intent, intent_read = self._press_intent if entry.output_intent else ([], {})
+            intent, intent_read = self._press_intent if entry.finished_for_press else ([], {})
             common, common_read = self._common
             self._stylesheets[format, variant] = (
                 [palette, *common, *own, *intent],
@@ -126,9 +155,11 @@ class Renderer:
         return self._stylesheets[format, variant]
 
     def layout(self, html: str, format: str, variant: str):
-        document = self._weasyprint.HTML(string=html, base_url=self.base_url,
-                                         url_fetcher=self.fetcher)
-        profiles = self.color_profiles if VARIANTS[variant].output_intent else {}
+        press_edition = VARIANTS[variant].finished_for_press
+        document = self._weasyprint.HTML(
+            string=html, base_url=self.base_url,
+            url_fetcher=self.press_fetcher if press_edition else self.fetcher)
+        profiles = self.color_profiles if press_edition else {}
         return document.render(stylesheets=self.stylesheets(format, variant)[0],
                                font_config=self.font_config, color_profiles=profiles)
 
@@ -160,6 +191,9 @@ class Renderer:
                     anchors.setdefault(anchor, number)
             pdf = document.write_pdf(finisher=partial(_stable_document_id, job.name),
                                      pdf_variant=VARIANTS[job.variant].pdf_variant)
+            pdf = tag_pdf(pdf, document, VARIANTS[job.variant].pdf_variant)   # PDF/UA only
+            if VARIANTS[job.variant].finished_for_press:
+                pdf = press.finish(pdf, self.press_profile, job.folds)
             return Rendered(pdf, len(document.pages), anchors)
         except self._weasyprint.urls.FatalURLFetchingError as error:
             raise BuildError(f"{job.name}: {error.__cause__ or error}") from None
@@ -199,9 +233,11 @@ def _stable_document_id(name: str, document, pdf) -> None:
 
 
 def sandboxed_fetcher(weasyprint, recorder: Recorder, allowed_dirs: list[Path],
-                      allowed_files: list[Path]):
+                      allowed_files: list[Path], press_profile: press.Profile | None = None):
     """A URL fetcher that serves only the given folders and files, and data: URLs, and
-    records each file it serves with the hash of the very bytes it served.
+    records each file it serves with the hash of the very bytes it read. With a press
+    profile, it serves pictures (any image, and any file of the last folder, the
+    pictures') converted to the press's colours.
 
     It fails on errors, so a refused or missing resource stops the render
     instead of leaving a hole in the page.
@@ -221,8 +257,14 @@ def sandboxed_fetcher(weasyprint, recorder: Recorder, allowed_dirs: list[Path],
                     if not path.is_file():
                         raise ValueError(f"'{url}' does not exist")
                     mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    body = recorder.read(path)
+                    if press_profile is not None and (mime_type.startswith("image/")
+                                                      or path.is_relative_to(roots[-1])):
+                        body, mime_type = press_picture(body, str(path), press_profile.data)
+                        # Not a file: URL, or WeasyPrint embeds the file as it is on disk.
+                        url = f"leaflets-press-picture:{sha256(body)}"
                     return weasyprint.urls.URLFetcherResponse(
-                        url, recorder.read(path), {"Content-Type": mime_type})
+                        url, body, {"Content-Type": mime_type})
             raise ValueError(f"refused to load '{url}': only files under "
                              f"{', '.join(map(str, roots))}, the configured fonts and data: "
                              "URLs may be used")

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from . import i18n, markup
 from .editions import Edition, is_draft, printed_block_files
-from .formats import BACK_PANEL_TYPES
+from .formats import BACK_PANEL_ID, BACK_PANEL_TYPES, SHEET_SIDES, panel_widths
 from .inputs import Roots, sha256
 from .languages import Language, language
 from .model import Block, Colour, CoverBlock, Library, Source
@@ -41,6 +41,22 @@ class BlockView:
 
     def __getattr__(self, name: str):
         return getattr(self.block, name)
+
+
+# A tag or a comment of rendered HTML; what is between them is text (escaped, so "<"
+# and ">" never occur in it).
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def typeset_body(html: str) -> str:
+    """The typographic fixes every printed text needs (``markup.unbreakable``), made once
+    on the text of the rendered body, whatever it comes from: blocks, catalog strings,
+    clinics, sources, formatted figures. The head (title, metadata, styles) is kept."""
+    start = html.find("<body")
+    start = 0 if start < 0 else html.index(">", start) + 1   # a filler has no body tag
+    pieces = _TAG.split(html[start:])
+    return html[:start] + "".join(piece if piece.startswith("<") else markup.unbreakable(piece)
+                                  for piece in pieces)
 
 
 # What could end a CSS string or the <style> element it stands in.
@@ -139,16 +155,17 @@ def palette_css(palette: dict[str, Colour], variant: str) -> str:
 
 
 def qr_image(data: str) -> str:
-    """A QR code as a data: URL of a 1-bit PNG, one pixel per module. Drawn without
-    smoothing it is as sharp as a vector, black only (so fine for the press too), and
-    lays out several times faster than the same code as an SVG path."""
+    """A QR code as a data: URL of a gray PNG, eight pixels per module: gray prints on the
+    black plate alone, and at its printed size the image has more than 300 pixels per
+    inch, as a press asks. Drawn without smoothing it is as sharp as a vector, and lays
+    out several times faster than the same code as an SVG path."""
     import qrcode
 
     # border=4: the quiet zone of four modules that scanners expect around the code.
-    code = qrcode.QRCode(border=4, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code = qrcode.QRCode(border=4, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(data)
     buffer = BytesIO()
-    code.make_image().save(buffer, format="PNG")
+    code.make_image().convert("L").save(buffer, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
@@ -204,8 +221,8 @@ class Templates:
         context = template.new_context(
             _context(library, edition, panels, lambda reference: self._asset_url(
                 library, reference, assets)))
-        html = "".join(template.root_render_func(context))
-        filler = ("".join(template.blocks["filler"](context))
+        html = typeset_body("".join(template.root_render_func(context)))
+        filler = (typeset_body("".join(template.blocks["filler"](context)))
                   if "filler" in template.blocks else "")
         catalog = self.roots.key(self.roots.locales / edition.language / i18n.CATALOG)
         inputs = {f"templates:{name}": self.loader.digests[name]
@@ -269,10 +286,14 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
         colour=lambda name: colour_value(library.project.palette[name], edition.variant),
         panels=panels,
         back_panel_types=BACK_PANEL_TYPES,
+        back_panel_id=BACK_PANEL_ID,
+        sheet_sides=SHEET_SIDES,
+        panel_widths=panel_widths(FORMATS[edition.format].panel_widths),
         clinic=library.clinics[edition.clinic].clinic if edition.clinic else None,
         asset_url=asset_url,
         filler_marker=FILLER_MARKER,
         font_stack_of=lambda code: Markup(font_stack(library, language(code))),
+        script_of=lambda code: language(code).script,
         start_side="right" if lang.rtl else "left",
         end_side="left" if lang.rtl else "right",
     )

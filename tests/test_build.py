@@ -43,7 +43,7 @@ def test_every_edition_is_a_real_pdf_in_its_language(shipped_build, leaflet, lan
     assert reader.trailer["/Root"]["/Lang"] == language
     assert reader.metadata.title.replace("\u202f", " ") == cover.title.replace("\u202f", " ")
     assert reader.metadata.author == "Open Patient Leaflets"
-    assert 2 <= len(reader.pages) <= 5
+    assert 2 <= len(reader.pages) <= 10   # 12 pt, 75 characters a line: a few pages more
     # Every font is embedded, and each one comes from the configured Noto families or is
     # the DRAFT mark's own: nothing fell back to a font the host happens to have.
     assert fonts_of(reader) <= {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Italic",
@@ -57,7 +57,8 @@ def test_known_titles_and_sources_are_in_the_text(shipped_build):
     for (leaflet, language), title in TITLES.items():
         document = pdfium.PdfDocument(shipped_build / language / f"{leaflet}.pdf")
         text = "".join(page.get_textpage().get_text_range() for page in document)
-        assert title in text.replace("\u202f", " ").replace("\r\n", " ")
+        # pdfium reads a hyphen that ends a line as U+FFFE, and joins the lines.
+        assert title in text.replace("\u202f", " ").replace("\r\n", " ").replace("\ufffe", "-")
         assert "JCO Precision Oncology" in text
 
 
@@ -88,8 +89,11 @@ def line_edges(path: Path) -> list[tuple[float, float]]:
 
 
 def aligned(values: list[float]) -> int:
-    """How many values share the most common position (to the point)."""
-    return Counter(round(value) for value in values).most_common(1)[0][1]
+    """How many values share the most common position (within a point: the ink of the
+    last letter of a line ends a little before or after its edge)."""
+    counts = Counter(round(value) for value in values)
+    return max(counts[position - 1] + counts[position] + counts[position + 1]
+               for position in counts)
 
 
 @pytest.mark.parametrize("leaflet", list(LIBRARY.leaflets))

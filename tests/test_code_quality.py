@@ -17,14 +17,16 @@ PACKAGE = ROOT / "leaflets"
 # Each module may import only modules of lower layers (or of its own layer): data flows
 # from content files to the model, to HTML, to PDF, to the output folder.
 LAYERS = [
-    {"errors", "inputs", "registry", "languages", "files", "readability", "bootstrap"},
-    {"sources", "outputs"},
+    {"errors", "inputs", "registry", "languages", "files", "readability", "bootstrap",
+     "paint", "pictures"},
+    {"sources", "outputs", "preflight"},
     {"model"},
     {"markup", "fonts"},
     {"approvals", "editions"},
     {"i18n"},
     {"glyphs", "report", "status", "reviews", "formats"},
     {"templates"},
+    {"tagging", "press"},
     {"render"},
     {"workers"},
     {"kinds"},

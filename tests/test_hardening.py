@@ -61,11 +61,11 @@ def test_templates_cannot_read_outside_the_project(content, tmp_path, vector, fi
 
 
 def test_a_render_over_the_page_limit_fails_alone_and_is_named(content, tmp_path, run):
-    edit(content / "project.yaml", "print:", "limits: {pages: 4}\n\nprint:")
+    edit(content / "project.yaml", "print:", "limits: {pages: 6}\n\nprint:")
     code, out, err = run("--content", str(content), "--output", str(tmp_path / "out"),
                          "--lang", "fr", "--clinic", "generic")
     assert code == 1
-    assert ("failed: immunotherapy-response (fr, a4-leaflet): 5 pages, more than the limit of 4 "
+    assert ("failed: immunotherapy-response (fr, a4-leaflet): 7 pages, more than the limit of 6 "
             "(limits.pages in project.yaml)") in err
     built = sorted(path.name for path in (tmp_path / "out/fr").glob("*.pdf"))
     assert built == ["immunotherapy-basics.pdf", "immunotherapy-side-effects.pdf"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -88,7 +89,7 @@ def test_a_language_the_code_has_never_seen_builds_from_content_and_a_catalog(
     assert code == 0, err
     reader = PdfReader(output / "es" / "immunotherapy-basics.pdf")
     assert reader.trailer["/Root"]["/Lang"] == "es"
-    assert "Página 1 de 3" in reader.pages[0].extract_text()
+    assert re.search(r"Página 1 de \d", reader.pages[0].extract_text())
 
 
 def test_a_language_without_catalog_is_refused_with_the_command_to_create_it(

@@ -45,14 +45,16 @@ def xmp(reader: PdfReader) -> str:
 
 
 def page_text(path: Path, index: int, region: tuple[float, float] | None = None) -> str:
-    """The text of a page, or of a horizontal band of it (from, to; fractions of the width)."""
+    """The text of a page, or of a horizontal band of it (from, to; fractions of the width
+    of its trim box: a press page also has its bleed and slug)."""
     page = pdfium.PdfDocument(path)[index]
     textpage = page.get_textpage()
     if region is None:
         return textpage.get_text_range()
-    width, height = page.get_size()
-    return textpage.get_text_bounded(left=region[0] * width, right=region[1] * width,
-                                     bottom=0, top=height)
+    left, bottom, right, top = page.get_trimbox()
+    return textpage.get_text_bounded(left=left + region[0] * (right - left),
+                                     right=left + region[1] * (right - left),
+                                     bottom=bottom, top=top)
 
 
 def test_screen_edition_is_tagged_pdf_ua_with_bookmarks_and_links(printed):
@@ -67,7 +69,8 @@ def test_screen_edition_is_tagged_pdf_ua_with_bookmarks_and_links(printed):
     assert "Deux situations possibles" in headings and len(headings) >= 8
     uris = [annotation.get_object()["/A"]["/URI"] for page in reader.pages
             for annotation in page.get("/Annots") or []]
-    assert uris == ["https://leaflets.example.org/fr/immunotherapy-basics.pdf"]
+    # One link, with a rectangle on each line the address takes.
+    assert set(uris) == {"https://leaflets.example.org/fr/immunotherapy-basics.pdf"}
 
 
 def test_press_edition_has_bleed_crop_marks_cmyk_and_pdf_x4(printed):
@@ -75,8 +78,11 @@ def test_press_edition_has_bleed_crop_marks_cmyk_and_pdf_x4(printed):
     page_boxes = boxes(reader.pages[0])
     width, height = A4
     assert page_boxes["trimbox"] == (0, 0, round(width, 1), round(height, 1))
-    assert page_boxes["bleedbox"] == page_boxes["mediabox"] == (
+    assert page_boxes["bleedbox"] == (
         round(-BLEED, 1), round(-BLEED, 1), round(width + BLEED, 1), round(height + BLEED, 1))
+    slug = 12 * MM   # the marks are outside the bleed (tests/test_press.py)
+    assert page_boxes["mediabox"] == (
+        round(-slug, 1), round(-slug, 1), round(width + slug, 1), round(height + slug, 1))
     assert "pdfxid:GTS_PDFXVersion>PDF/X-4<" in xmp(reader)
     intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
     assert intent["/S"] == "/GTS_PDFX"
@@ -120,11 +126,13 @@ def test_large_print_sets_every_character_at_16_pt_or_more(printed, language):
     path = printed / language / "immunotherapy-response.large-print.pdf"
     sizes = font_sizes(path)
     assert min(sizes) >= 16, sizes
-    assert sizes.most_common(1)[0][0] == 16   # the body text
+    # The body text: Arabic a quarter larger (Naskh letters look smaller).
+    body = {"fr": 16, "ar": 20}[language]
+    assert sizes.most_common(1)[0][0] == body
     reader = PdfReader(path)
     assert boxes(reader.pages[0])["mediabox"][2:] == tuple(round(v, 1) for v in A4)
     normal = font_sizes(printed / language / "immunotherapy-response.pdf")
-    assert normal.most_common(1)[0][0] == 11
+    assert normal.most_common(1)[0][0] == body * 12 / 16
 
 
 def test_booklet_is_padded_to_a_multiple_of_four_a5_pages(printed):
@@ -178,14 +186,14 @@ def test_tri_fold_panels_are_in_folding_order(printed, language, cover_third):
     assert page_text(path, 0, flap).strip()
     # The screen edition is the six panels as pages, in reading order.
     panels = PdfReader(printed / language / "immunotherapy-basics.tri-fold.pdf")
-    assert len(panels.pages) <= 6
+    assert len(panels.pages) == 6
     assert cover in page_text(printed / language / "immunotherapy-basics.tri-fold.pdf", 0)
 
 
 def test_a_tri_fold_with_too_much_content_fails_naming_the_leaflet_and_the_overflow(
         content, tmp_path):
     edit(content / "leaflets/immunotherapy-response.yaml",
-         "omit:\n  tri-fold: [biomarker-research, checkpoint-figures]\n", "")
+         "omit:\n  tri-fold: [biomarker-research, response-figures, checkpoint-figures]\n", "")
     paths = builder.Paths(content=content, output=tmp_path)
     result = builder.build(paths, builder.Selection(
         languages=("fr",), leaflets=("immunotherapy-response",), format="tri-fold",
@@ -232,7 +240,8 @@ def test_icon_arrays_colour_as_many_people_as_the_figure_and_say_so(printed):
     faded = [len(re.findall(r'fill-opacity="0.28"', svg)) for svg in arrays]
     assert coloured == [25, 11] and faded == [75, 89]
     assert 'aria-label="25 patients sur 100"' in arrays[0]
-    text = page_text(printed / "fr/immunotherapy-response.pdf", 2)
+    path = printed / "fr/immunotherapy-response.pdf"
+    text = "".join(page_text(path, index) for index in range(len(PdfReader(path).pages)))
     assert "25 patients sur 100" in text and "11 patients sur 100" in text
 
 
@@ -246,7 +255,12 @@ def test_qr_code_links_to_the_online_version(printed):
 
     url = qr_image("https://leaflets.example.org/fr/immunotherapy-basics.pdf")
     image = Image.open(BytesIO(base64.b64decode(url.split(",", 1)[1])))
-    assert image.mode == "1" and image.size[0] == image.size[1] >= 21   # one pixel a module
+    # Gray (the black plate alone on the press), eight pixels a module: more than 300 pixels
+    # per inch at the 22 mm it is printed (tests/test_press.py preflights it).
+    assert image.mode == "L" and image.size[0] == image.size[1] >= 21 * 8
+    assert set(image.getdata()) == {0, 255}
     path = printed / "fr/immunotherapy-basics.pdf"
     text = "".join(page_text(path, index) for index in range(len(PdfReader(path).pages)))
-    assert "https://leaflets.example.org/fr/immunotherapy-basics.pdf" in text.replace("\r\n", "")
+    # pdfium reads the hyphen that ends a line as U+FFFE, and joins the lines.
+    assert "https://leaflets.example.org/fr/immunotherapy-basics.pdf" in text.replace(
+        "\r\n", "").replace("\ufffe", "-")

@@ -101,11 +101,13 @@ def test_every_panel_of_a_printed_tri_fold_sheet_carries_the_mark(content, tmp_p
     assert code == 0, err
     document = pdfium.PdfDocument(tmp_path / "out/fr/immunotherapy-basics.tri-fold.press.pdf")
     for page in document:
-        width = page.get_width()
+        # The sheet is its trim box: the page around it is bleed and the slug with the marks.
+        left, _, right, _ = page.get_trimbox()
         text = page.get_textpage()
         whole = text.get_text_range()
         starts = [match.start() for match in re.finditer("BROUILLON", whole)]
-        panels = {int(text.get_charbox(start)[0] // (width / 3)) for start in starts}
+        panels = {int((text.get_charbox(start)[0] - left) // ((right - left) / 3))
+                  for start in starts}
         assert panels == {0, 1, 2}
 
 

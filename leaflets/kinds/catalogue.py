@@ -30,6 +30,7 @@ MADE = ".catalogue.json"   # the pages and thumbnails the catalogue made
 OWN_NAME = re.compile(r"(clinics/[a-z0-9][a-z0-9-]*/)?"
                       r"(index(\.[A-Za-z0-9-]+)?\.html|thumbnails/[0-9a-f]{16}\.png)")
 SHEETS_LABEL = N_("sheets to print on both sides and fold")
+PRESS_SPREADS_LABEL = N_("imposed spreads for print (PDF/X-4)")
 SWITCH_LABEL = N_("Language of this page")
 
 
@@ -221,6 +222,8 @@ def withdrawn_notices(library: Library, clinic_id: str | None) -> list[Notice]:
 def edition_label(record: Record) -> tuple[str, str]:
     """What a file is, as its link says it: its format, and what it is for (catalog
     strings), e.g. "A4 leaflet · for print (PDF/X-4)"."""
-    purpose = SHEETS_LABEL if record.layout == "saddle-stitch" else \
-        VARIANTS[record.variant].label
-    return FORMATS[record.format].label, purpose
+    variant = VARIANTS[record.variant]
+    if record.layout != "saddle-stitch":
+        return FORMATS[record.format].label, variant.label
+    return FORMATS[record.format].label, (PRESS_SPREADS_LABEL if variant.finished_for_press
+                                          else SHEETS_LABEL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import press
 from ..editions import Edition
 from ..formats import impose_saddle_stitch
 from ..languages import language
@@ -20,8 +21,9 @@ class PdfEdition(EditionKind):
 
 
 class ImposedSheets(EditionKind):
-    """A booklet's pages two by two on A4 sheets in saddle-stitch order, to print duplex,
-    fold and staple (mirrored for right-to-left languages)."""
+    """A booklet's pages two by two in saddle-stitch order, to print duplex, fold and
+    staple (mirrored for right-to-left languages): on A4 sheets for a screen edition,
+    as bled spreads with marks for the press."""
 
     name = "imposed"
     parts = ("imposed",)
@@ -30,5 +32,10 @@ class ImposedSheets(EditionKind):
         return FORMATS[edition.format].imposed and VARIANTS[edition.variant].imposed
 
     def make(self, edition: Edition, rendered: Rendered) -> Product:
-        sheets = impose_saddle_stitch(rendered.pdf, language(edition.language).rtl)
+        right_to_left = language(edition.language).rtl
+        if VARIANTS[edition.variant].finished_for_press:
+            # Spreads of trimmed pages, bled on the outer edges, with their marks.
+            sheets = press.impose_booklet(rendered.pdf, right_to_left)
+        else:
+            sheets = impose_saddle_stitch(rendered.pdf, right_to_left)
         return Product(sheets, rendered.pages // 2, "saddle-stitch")

@@ -6,6 +6,7 @@ pydantic's errors for authors; ``loader`` reads a content folder into a ``Librar
 only: it knows nothing of Markdown, templates or rendering.
 """
 
+from .clinics import Clinic, OpeningHours
 from .library import BlockFile, ClinicFile, LeafletFile, Library
 from .loader import LibraryLoader, load_library
 from .messages import describe, validate
@@ -17,7 +18,6 @@ from .schemas import (
                       Block,
                       CalloutBlock,
                       ChecklistBlock,
-                      Clinic,
                       Colour,
                       ContactBlock,
                       CoverBlock,
@@ -29,7 +29,6 @@ from .schemas import (
                       Leaflet,
                       Limits,
                       Model,
-                      OpeningHours,
                       Print,
                       Project,
                       Review,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..sources import Document
-from .schemas import Block, Clinic, Leaflet, Project, Source
+from .clinics import Clinic
+from .schemas import Block, Leaflet, Project, Source
 
 
 @dataclass(frozen=True)

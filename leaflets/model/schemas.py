@@ -31,7 +31,7 @@ from pydantic import (
 
 from ..languages import language
 from ..registry import DEFAULT_FORMAT, FORMATS
-from .text import ClinicLine, ClinicText, Email, Line, Markdown, Phone, Text, broken
+from .text import Line, Markdown, Text, broken
 
 IDENTIFIER = r"^[a-z0-9][a-z0-9-]*$"
 FINGERPRINT_LENGTH = 12
@@ -92,12 +92,36 @@ class Fonts(Model):
 
 class Colour(Model):
     rgb: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]   # screen editions
-    cmyk: Annotated[list[Annotated[float, Field(ge=0, le=1)] | int],
+    cmyk: Annotated[list[Annotated[float | int, Field(ge=0, le=1)]],
                     Field(min_length=4, max_length=4)]                   # press editions
 
 
+class OutputIntent(Model):
+    """A printing condition: the ICC profile of its CMYK, and the name print shops use."""
+
+    profile: Text       # the profile file
+    condition: Line     # written as the OutputConditionIdentifier, e.g. "FOGRA39"
+    info: Line | None = None
+
+
 class Print(Model):
-    output_profile: Text        # the CMYK ICC profile of the press (PDF/X output intent)
+    output_intents: dict[Identifier, OutputIntent] = Field(min_length=1)
+    output_intent: Identifier   # the one press PDFs are made for
+
+    @field_validator("output_intent")
+    @classmethod
+    def _declared(cls, name: str, info: ValidationInfo) -> str:
+        declared = info.data.get("output_intents")
+        if checking_rules(info) and declared is not None and name not in declared:
+            raise broken(f"output_intent '{name}' is not one of output_intents: "
+                         f"{', '.join(sorted(declared))}")
+        return name
+
+
+# Text colours: on the press they must be black ink alone, or small letters blur
+# as soon as the four plates are a hair out of register.
+TEXT_COLOURS = ("ink", "muted")
+MIN_TEXT_BLACK = 0.6   # lighter, small text loses its contrast on paper
 
 
 class Limits(Model):
@@ -117,6 +141,21 @@ class Project(Model):
     palette: dict[Identifier, Colour] = Field(min_length=1)
     print: Print
     limits: Limits = Limits()
+
+    @field_validator("palette")
+    @classmethod
+    def _text_in_black_alone(cls, palette: dict, info: ValidationInfo) -> dict:
+        if not checking_rules(info):
+            return palette
+        for name in TEXT_COLOURS:
+            colour = palette.get(name)
+            if colour is None:
+                raise broken(f"the palette needs '{name}', a text colour")
+            if any(colour.cmyk[:3]) or colour.cmyk[3] < MIN_TEXT_BLACK:
+                raise broken(f"'{name}' is a text colour: its cmyk must be black ink alone, "
+                             f"[0, 0, 0, k] with k at least {MIN_TEXT_BLACK}; found "
+                             f"{list(colour.cmyk)}")
+        return palette
 
     @field_validator("online_url")
     @classmethod
@@ -223,6 +262,8 @@ class Translation(Model):
 class Block(Model):
     review: Review
     translation: Translation | None = None
+    # On one page or panel (a claim with its caveat); layout only, so no seal covers it.
+    keep_together: bool = Field(False, alias="keep-together", exclude=True)
 
     NOT_TRANSLATED: typing.ClassVar[dict] = {"review": True, "translation": True}
 
@@ -334,35 +375,3 @@ BLOCK_TYPES: dict[str, type[Block]] = {
     for model in (CoverBlock, TextBlock, KeyFiguresBlock, CalloutBlock, ChecklistBlock,
                   ContactBlock, SourcesBlock)
 }
-
-
-# --- clinics ------------------------------------------------------------------------
-
-Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-class OpeningHours(Model):
-    days: list[Weekday] = Field(min_length=1)
-    opens: Time
-    closes: Time
-
-    @field_validator("closes")
-    @classmethod
-    def _after_opening(cls, closes: str, info: ValidationInfo) -> str:
-        opens = info.data.get("opens")   # absent when it is itself invalid
-        if opens is not None and checking_rules(info) and closes <= opens:
-            raise broken(f"closing time {closes} must come after opening time {opens}")
-        return closes
-
-
-class Clinic(Model):
-    example: bool = False      # a fictional clinic, shipped to show how clinics work
-    name: ClinicLine
-    address: ClinicText
-    phone: Phone
-    email: Email | None = None
-    hours: list[OpeningHours] = Field(default_factory=list)
-    logo: Text | None = None   # a file under content/assets/
-    leaflets: list[Identifier] | None = None   # None: every leaflet
-    languages: list[Text] | None = None        # None: every language

@@ -302,7 +302,7 @@ def logo_pixels(path: Path) -> set:
         text = page.get_textpage().get_text_range()
         if "Centre hospitalier du Val" in text:
             bitmap = page.render(scale=2).to_pil().convert("RGB")
-            return set(bitmap.getdata())
+            return {colour for _, colour in bitmap.getcolors(maxcolors=1 << 24)}
     raise AssertionError("no page with the clinic")
 
 

@@ -258,7 +258,7 @@ def test_qr_code_links_to_the_online_version(printed):
     # Gray (the black plate alone on the press), eight pixels a module: more than 300 pixels
     # per inch at the 22 mm it is printed (tests/test_press.py preflights it).
     assert image.mode == "L" and image.size[0] == image.size[1] >= 21 * 8
-    assert set(image.getdata()) == {0, 255}
+    assert {value for _, value in image.getcolors()} == {0, 255}
     path = printed / "fr/immunotherapy-basics.pdf"
     text = "".join(page_text(path, index) for index in range(len(PdfReader(path).pages)))
     # pdfium reads the hyphen that ends a line as U+FFFE, and joins the lines.

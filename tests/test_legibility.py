@@ -21,7 +21,7 @@ from leaflets.formats import SHEET_SIDES, panel_widths
 from leaflets.glyphs import coverage
 from leaflets.markup import JOINED_HYPHEN, NO_BREAK_SPACE, unbreakable
 from leaflets.model import LibraryLoader
-from leaflets.model.schemas import ChecklistBlock, ContactBlock, CoverBlock, KeyFiguresBlock
+from leaflets.model.blocks import ChecklistBlock, ContactBlock, CoverBlock, KeyFiguresBlock
 from leaflets.registry import FORMATS
 
 from .conftest import CONTENT

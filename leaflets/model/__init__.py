@@ -6,37 +6,39 @@ pydantic's errors for authors; ``loader`` reads a content folder into a ``Librar
 only: it knows nothing of Markdown, templates or rendering.
 """
 
+from .blocks import (
+    BLOCK_TYPES,
+    Block,
+    CalloutBlock,
+    ChecklistBlock,
+    ContactBlock,
+    CoverBlock,
+    Figure,
+    KeyFiguresBlock,
+    Review,
+    SourcesBlock,
+    TextBlock,
+    Translation,
+)
 from .clinics import Clinic, OpeningHours
 from .library import BlockFile, ClinicFile, LeafletFile, Library
 from .loader import LibraryLoader, load_library
 from .messages import describe, validate
 from .schemas import (
-                      BLOCK_TYPES,
-                      FINGERPRINT_LENGTH,
-                      IDENTIFIER,
-                      MAX_REVIEW_YEARS,
-                      Block,
-                      CalloutBlock,
-                      ChecklistBlock,
-                      Colour,
-                      ContactBlock,
-                      CoverBlock,
-                      Figure,
-                      FontFamily,
-                      Fonts,
-                      Format,
-                      KeyFiguresBlock,
-                      Leaflet,
-                      Limits,
-                      Model,
-                      Print,
-                      Project,
-                      Review,
-                      Source,
-                      SourcesBlock,
-                      TextBlock,
-                      Translation,
-                      add_years,
+    FINGERPRINT_LENGTH,
+    IDENTIFIER,
+    MAX_REVIEW_YEARS,
+    Colour,
+    FontFamily,
+    Fonts,
+    Format,
+    Leaflet,
+    Limits,
+    Model,
+    Print,
+    Project,
+    Source,
+    add_years,
 )
 
 __all__ = [

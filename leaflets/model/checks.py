@@ -14,17 +14,10 @@ from ..errors import Problem
 from ..files import asset_problem
 from ..languages import language
 from ..sources import Document
+from .blocks import CoverBlock, KeyFiguresBlock, SourcesBlock
 from .library import BlockFile, ClinicFile, LeafletFile
 from .messages import suggest
-from .schemas import (
-    IDENTIFIER,
-    MARK_FAMILY,
-    CoverBlock,
-    KeyFiguresBlock,
-    Project,
-    SourcesBlock,
-    known_locale,
-)
+from .schemas import IDENTIFIER, MARK_FAMILY, Project, known_locale
 
 Blocks = dict[str, dict[str, BlockFile]]   # block id → language → block
 

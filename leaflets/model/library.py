@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..sources import Document
+from .blocks import Block
 from .clinics import Clinic
-from .schemas import Block, Leaflet, Project, Source
+from .schemas import Leaflet, Project, Source
 
 
 @dataclass(frozen=True)

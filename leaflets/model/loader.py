@@ -13,10 +13,11 @@ from pathlib import Path
 from .. import sources
 from ..errors import ContentError, Location, Problem, shown
 from . import checks
+from .blocks import BLOCK_TYPES
 from .clinics import Clinic
 from .library import BlockFile, ClinicFile, LeafletFile, Library
 from .messages import describe, suggest, validate, well_formed
-from .schemas import BLOCK_TYPES, IDENTIFIER, Leaflet, Model, Project, Source
+from .schemas import IDENTIFIER, Leaflet, Model, Project, Source
 
 
 def load_library(root: Path) -> Library:

@@ -20,32 +20,31 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
-
 from .editions import (
     GENERIC,
+    PREVIEW,
     Edition,
     Selection,
     approval,
-    content_files,
     missing_translations,
     printed_block_files,
     select,
     unreleasable,
 )
-from .errors import BuildError, ContentError, Location, Problem, SetupError, UsageError, shown
-from .formats import panel_assignment
+from .errors import BuildError, ContentError, SetupError, UsageError
 from .glyphs import catalog_glyphs, missing_glyphs
 from .i18n import load_catalog, typography
 from .inputs import TOOL, CurrentHashes, Roots
 from .kinds import EditionKind, Product, Site, SiteKind, default_edition_kinds, default_site_kinds
 from .languages import language
-from .markup import hidden_text_problems, image_problems_of
+from .markup import hidden_text_problems, image_problems_of, unfaithful_markup_problems
 from .model import Library, LibraryLoader
+from .model.checks import figure_problems
 from .outputs import Outputs, Record, output_lock, remove_partial_files, sha256
 from .registry import FORMATS, VARIANTS, missing_files
 from .render import Job, Rendered
-from .templates import RenderedHTML, Templates
+from .tasks import Task, render_html
+from .templates import Templates
 from .workers import Execution, RenderSettings, executor, render_job
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,10 +121,15 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
         raise SetupError("the templates folder lacks files the registry declares: "
                          + "; ".join(missing))
     problems += image_problems_of(library) + hidden_text_problems(library)
+    problems += unfaithful_markup_problems(library)
+    problems += figure_problems(library.blocks, library.root)
     problems += missing_translations(library, editions)
     problems += missing_glyphs(library, editions)
     catalogs = {}
-    for code in dict.fromkeys(edition.language for edition in editions):
+    # A preview shows what is not translated yet in the source language, strings included.
+    previewed = [library.project.source_language] if any(
+        edition.preview for edition in editions) else []
+    for code in dict.fromkeys([edition.language for edition in editions] + previewed):
         try:
             catalogs[code] = load_catalog(paths.locales, code)
         except ContentError as error:
@@ -136,59 +140,12 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
     return Prepared(library, editions, Templates(paths.roots))
 
 
-def render_html(templates: Templates, library: Library, edition: Edition,
-                panels: dict[str, int] | None = None) -> RenderedHTML:
-    try:
-        return templates.render(library, edition, panels)
-    except TemplateSyntaxError as error:
-        where = Location(shown(Path(error.filename or error.name or "?")), error.lineno or 1)
-        raise ContentError([Problem(where, f"template syntax error: {error.message}")]) from None
-    except TemplateError as error:
-        raise BuildError(f"{edition}: template error: {error}") from None
-
-
 def tool_version() -> str:
     """Stands for the code that turns inputs into outputs: this package and WeasyPrint."""
     digest = hashlib.sha256(version("weasyprint").encode())
     for path in sorted((ROOT / "leaflets").rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-class Task:
-    """The jobs that make one edition, and every input they read: usually one job; two
-    for a folded sheet, whose second pass places the blocks on the panels the first
-    pass found for them."""
-
-    def __init__(self, prepared: Prepared, edition: Edition):
-        self.prepared, self.edition = prepared, edition
-        library = prepared.library
-        rendered = render_html(prepared.templates, library, edition)
-        self.inputs = {f"content:{name}": library.digests[name]
-                       for name in content_files(library, edition)}
-        self.inputs.update(rendered.inputs)
-        entry = FORMATS[edition.format]
-        self.first = Job(str(edition), rendered.html, edition.format, edition.variant,
-                         entry.page_multiple, rendered.filler)
-        self.sheet_done = not entry.panels
-
-    def next_job(self, rendered: Rendered) -> Job | None:
-        """The job that follows ``rendered``, or None when the edition is complete."""
-        self.inputs.update(rendered.inputs)
-        if self.sheet_done:
-            return None
-        self.sheet_done = True
-        library, edition = self.prepared.library, self.edition
-        types = {block_file.id: block_file.block.type
-                 for block_file in printed_block_files(library, edition)}
-        panels = panel_assignment(str(edition), list(types), types, rendered.anchors,
-                                  rendered.pages)
-        if not VARIANTS[edition.variant].sheets:
-            return None  # the panels as pages, in reading order, are the edition
-        sheet = render_html(self.prepared.templates, library, edition, panels)
-        self.inputs.update(sheet.inputs)
-        return Job(str(edition), sheet.html, edition.format, edition.variant,
-                   folds=FORMATS[edition.format].folds(language(edition.language).rtl))
 
 
 class Builder:
@@ -253,8 +210,11 @@ class Builder:
                 or (record.clinic and not (clinic and clinic.takes(record.leaflet,
                                                                     record.language)))):
             return False
+        preview = record.approval == PREVIEW
+        if preview and self.release:   # a release's folder holds no preview
+            return False
         edition = Edition(record.leaflet, record.language, record.format, record.variant,
-                          record.clinic)
+                          record.clinic, preview)
         return (kind.applies(edition) and kind.path(library, edition) == record.path
                 and edition not in self._refused)
 
@@ -298,7 +258,8 @@ class Builder:
                                   self._resolved_roots())
         with ExitStack() as stack:
             pool = executor(self.execution, settings, stack)
-            tasks = {edition: Task(prepared, edition) for edition in outdated}
+            tasks = {edition: Task(prepared.library, prepared.templates, edition)
+                     for edition in outdated}
             for edition, rendered, error in _results(pool, settings, tasks):
                 if error is None:
                     error, record = self._write(prepared.library, tasks[edition], rendered,

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from .editions import GENERIC, Selection, select
 from .errors import ContentError, LeafletError, UsageError
 from .kinds import Site
 from .kinds.bundle import Bundle
-from .model import load_library
+from .model import LibraryLoader, load_library
 from .outputs import Outputs, output_lock
 from .registry import FORMATS, VARIANTS
 from .render import harfbuzz_subsetter_available, press_profile
@@ -90,6 +91,11 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--release", action="store_true",
                         help="build only editions whose blocks are all approved and current; "
                              "list the others and exit 1")
+    parser.add_argument("--preview", action="store_true",
+                        help="with build and --lang: a preview of a translation, blocks not "
+                             "yet translated shown in the source language in a frame; "
+                             "written as <lang>/<leaflet>.preview.pdf, never released, "
+                             "catalogued or bundled")
     parser.add_argument("--preflight", action="store_true",
                         help="with check: preflight the press PDFs of the output folder "
                              "(colours, boxes, fonts, output intent, image resolution)")
@@ -124,6 +130,18 @@ def usage_problem(arguments: argparse.Namespace) -> str | None:
         return "--by goes with 'approve'"
     if arguments.preflight and arguments.command != "check":
         return "--preflight goes with 'check'"
+    return _preview_problem(arguments)
+
+
+def _preview_problem(arguments: argparse.Namespace) -> str | None:
+    if not arguments.preview:
+        return None
+    if arguments.command not in ("build", "watch"):
+        return "--preview goes with 'build' (or 'watch')"
+    if arguments.release:
+        return "--preview and --release exclude each other: a preview is never released"
+    if not arguments.lang:
+        return "--preview needs --lang CODES: the languages to preview, e.g. --lang it"
     return None
 
 
@@ -141,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     execution = Execution(jobs=arguments.jobs, scheduler=arguments.scheduler)
     selection = Selection(languages=arguments.lang, leaflets=arguments.leaflet,
                           variants=arguments.variant, format=arguments.format,
-                          clinics=arguments.clinic)
+                          clinics=arguments.clinic, preview=arguments.preview)
     try:
         if arguments.command == "check" and arguments.preflight:
             return preflight_press_files(paths)
@@ -180,6 +198,8 @@ def check(paths: builder.Paths, selection: Selection, strict: bool, today: date)
     if overdue or (strict and warnings):
         raise ContentError(overdue + (warnings if strict else []))
     print(f"content is valid: {len(prepared.editions)} editions checked")
+    for line in translation_status.in_progress(prepared.library):
+        print(line)
     return EXIT_OK
 
 
@@ -208,19 +228,23 @@ def preflight_press_files(paths: builder.Paths) -> int:
 
 def status(paths: builder.Paths, selection: Selection, strict: bool,
            mark_current: tuple[str, ...]) -> int:
-    library = load_library(paths.content)
     if mark_current:
-        for change in reviews.mark_current(library, list(mark_current)):
+        # What it writes may be what the content lacks (a translation record): the
+        # content is read again, strictly, once it is written.
+        for change in reviews.mark_current(LibraryLoader(paths.content).read()[0],
+                                           list(mark_current)):
             print(change)
-        library = load_library(paths.content)
-    languages = [edition.language for edition in select(library, selection)]
-    languages = list(dict.fromkeys(languages))
+    library = load_library(paths.content)
+    # Every language, those in progress too: their missing blocks are what status is for.
+    every = replace(selection, languages=selection.languages or tuple(library.languages))
+    languages = list(dict.fromkeys(edition.language for edition in select(library, every)))
     print(translation_status.matrix(library, languages))
     details = (translation_status.stale_details(library, languages)
                + translation_status.approval_details(library, languages))
-    for detail in details:
+    for detail in details + translation_status.in_progress(library, languages):
         print(detail)
-    incomplete = translation_status.incomplete(library, languages)
+    incomplete = translation_status.incomplete(library, [
+        code for code in languages if code not in library.project.in_progress])
     if strict and incomplete:
         print(f"error: {incomplete} translations are missing or stale", file=sys.stderr)
         return EXIT_FAILED

@@ -13,17 +13,21 @@ from markdown_it import MarkdownIt
 
 from .errors import Location, Problem
 from .files import asset_problem
+from .model.blocks_structured import FigureBlock
 from .model.text import hidden_character
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
+
     from .model import Block, BlockFile, Library
-    from .sources import KeyPath
+    from .sources import Document, KeyPath
 
 # Fields that hold Markdown; every other text field is plain text.
-MARKDOWN_FIELDS = frozenset({"body", "intro", "note"})
+MARKDOWN_FIELDS = frozenset({"body", "intro", "note", "what_you_can_do", "answer", "text",
+                             "statement"})
 # Fields that are identifiers or settings, not prose.
 NOT_PROSE = frozenset({"type", "tone", "style", "display", "source", "cite", "value", "review",
-                       "translation"})
+                       "translation", "urgency", "asset"})
 
 
 # No line may break inside an identifier such as PD-L1, CTLA-4 or IMM-01 (capitals and
@@ -98,9 +102,11 @@ def _images(markdown: str) -> Iterator[tuple[str, str]]:
 
 
 def images_of(block: Block) -> list[str]:
-    """The paths (under content/assets/) of the images a block's Markdown shows."""
-    return [source for field, value in block.model_dump(by_alias=True).items()
-            if field in MARKDOWN_FIELDS and value for source, _ in _images(value)]
+    """The paths (under content/assets/) of the images a block shows: a figure's picture,
+    and those of its Markdown."""
+    return [*([block.asset] if isinstance(block, FigureBlock) else []),
+            *(source for field, value in block.model_dump(by_alias=True).items()
+              if field in MARKDOWN_FIELDS and value for source, _ in _images(value))]
 
 
 def image_problems_of(library: Library) -> list[Problem]:
@@ -191,3 +197,160 @@ def located_passages(block: Block) -> list[tuple[KeyPath, str]]:
 def passages(block: Block) -> list[str]:
     """The prose of a block, one passage per heading, paragraph, list item or label."""
     return [passage for _, passage in located_passages(block)]
+
+
+# --- Markdown the leaflet would not print as written --------------------------------
+
+_CODE = "is printed as computer code, in a font that is not the leaflet's"
+_HEADING = ("is a heading inside a body: a block's title is its heading; split it into "
+            "another block (e.g. 'text') or use bold")
+_HTML = "is not rendered; write Markdown: **bold**, *italic*, lists, links"
+_BLOCK_CONSTRUCTS = {   # markdown-it's token type → what it is and what to write instead
+    "hr": ("a horizontal rule ('---') inside a body: the leaflet's parts are its blocks; "
+           "split the text into another block"),
+    "code_block": (f"text indented by 4 spaces or more, or by a tab, {_CODE}; remove the "
+                   "indentation"),
+    "fence": f"a fenced code block (```) {_CODE}; write ordinary text",
+}
+# The row under a pipe table's header (|---|:--:|): CommonMark has no tables, so the
+# table arrives as a paragraph and would be printed as its raw text.
+_TABLE_DELIMITER = re.compile(r"\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+
+
+@cache
+def _strict_parser() -> MarkdownIt:
+    """Sees raw HTML as HTML (the renderer would show it as text) and accepts every link."""
+    parser = MarkdownIt("commonmark", {"html": True})
+    parser.validateLink = lambda url: True
+    return parser
+
+
+def unfaithful_markup_problems(library: Library) -> list[Problem]:
+    """Markdown that the leaflet would not print as written (a table, a heading, an image's
+    title, HTML, code…), each located where it is written, with what to write instead."""
+    return [problem for translations in library.blocks.values()
+            for block_file in translations.values()
+            for key_path, markdown in _markdown_values(block_file.block.model_dump(by_alias=True))
+            for problem in _unfaithful(_Finder(block_file.document, key_path, markdown))]
+
+
+def _markdown_values(data: object, key_path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every Markdown field of a block's data, at any depth (a question's answer)."""
+    items = (data.items() if isinstance(data, dict)
+             else enumerate(data) if isinstance(data, list) else ())
+    for key, value in items:
+        if isinstance(value, str) and key in MARKDOWN_FIELDS:
+            yield (*key_path, key), value
+        else:
+            yield from _markdown_values(value, (*key_path, key))
+
+
+class _Finder:
+    """Places the constructs of one Markdown value in its YAML file. A construct is found
+    by a piece of its text (its needle), looked for from the line it starts on and after
+    the previous construct with that needle; the file is then searched for the same
+    occurrence of the needle, so that two equal constructs are told apart."""
+
+    def __init__(self, document: Document, key_path: KeyPath, markdown: str):
+        self.document, self.key_path, self.markdown = document, key_path, markdown
+        self.lines = markdown.split("\n")
+        self.line_starts = [0]
+        for line in self.lines:
+            self.line_starts.append(self.line_starts[-1] + len(line) + 1)
+        self.searched_from: dict[str, int] = {}
+
+    def line(self, number: int) -> str:
+        return self.lines[number].strip() if number < len(self.lines) else ""
+
+    def offset(self, needle: str, line: int, after: str = "") -> int:
+        """Where ``needle`` is in the Markdown, from ``line`` on (and after ``after``)."""
+        start = max(self.line_starts[min(line, len(self.lines))], self.searched_from.get(needle, 0))
+        found = self.markdown.find(after, start) if after else -1
+        return self.markdown.find(needle, start if found < 0 else found + len(after))
+
+    def problem(self, needle: str, line: int, message: str, after: str = "") -> Problem:
+        offset = self.offset(needle, line, after) if needle else -1
+        if offset < 0:   # rewritten by the parser: the value itself is the best place
+            return Problem(self.document.where(self.key_path), message)
+        self.searched_from[needle] = offset + len(needle)
+        occurrence = self.markdown.count(needle, 0, offset)
+        return Problem(self.document.locate(self.key_path, needle, occurrence), message)
+
+
+def _unfaithful(finder: _Finder) -> Iterator[Problem]:
+    env: dict = {}
+    tokens = _strict_parser().parse(finder.markdown, env)
+    for token in tokens:
+        if token.map is None:
+            continue
+        yield from _block_construct(token, finder)
+        for child in token.children or ():
+            yield from _inline_construct(child, token.map[0], finder)
+    linked = {child.attrGet("href") or child.attrGet("src")
+              for token in tokens for child in token.children or ()}
+    for label, definition in env.get("references", {}).items():
+        if definition["href"] not in linked:
+            line = definition["map"][0]
+            yield finder.problem(finder.line(line), line, (
+                f"the link definition '[{label.lower()}]' is used by no link, so nothing "
+                f"prints it; link to it with [text][{label.lower()}], or remove it"))
+
+
+def _block_construct(token: Token, finder: _Finder) -> Iterator[Problem]:
+    line = token.map[0]
+    written = finder.line(line)
+    if token.type == "heading_open":
+        what = (f"'{token.markup} …'" if token.markup.startswith("#")
+                else f"a line underlined with '{token.markup * 3}'")
+        yield finder.problem(written, line, f"{what} {_HEADING}")
+    elif token.type == "html_block":
+        yield finder.problem(written, line, f"HTML '{_shortened(written)}' {_HTML}")
+    elif token.type in _BLOCK_CONSTRUCTS:
+        yield finder.problem(written, line, _BLOCK_CONSTRUCTS[token.type])
+    elif token.type == "inline":
+        yield from _pipe_tables(token, finder)
+
+
+def _pipe_tables(token: Token, finder: _Finder) -> Iterator[Problem]:
+    rows = token.content.split("\n")
+    for index in range(1, len(rows)):
+        delimiter = rows[index].strip()
+        if "|" in rows[index - 1] and "|" in delimiter and _TABLE_DELIMITER.fullmatch(delimiter):
+            yield finder.problem(rows[index - 1].strip(), token.map[0] + index - 1, (
+                "a Markdown table is printed as its raw text ('| … |'); use a block of "
+                "type 'table'"))
+
+
+def _inline_construct(child: Token, line: int, finder: _Finder) -> Iterator[Problem]:
+    if child.type == "html_inline":
+        yield finder.problem(child.content, line, f"HTML '{_shortened(child.content)}' {_HTML}")
+    elif child.type == "code_inline":
+        yield finder.problem(child.markup + child.content, line, (
+            f"{child.markup}{_shortened(child.content)}{child.markup} {_CODE}; "
+            "remove the backticks"))
+    elif child.type == "text":
+        for footnote in _FOOTNOTE.findall(child.content):
+            yield finder.problem(footnote, line, (
+                f"'{footnote}' is a footnote, which Markdown here does not have: it prints as "
+                "written; write the note in the text, or cite the source in a 'sources' block"))
+    elif child.type in ("image", "link_open") and child.attrGet("title"):
+        yield from _title(child, line, finder)
+
+
+def _title(child: Token, line: int, finder: _Finder) -> Iterator[Problem]:
+    """A title is shown as a tooltip by browsers and by nothing on paper."""
+    title = child.attrGet("title")
+    if child.type == "image":
+        target = child.attrGet("src")
+        message = (f"the title \"{_shortened(title)}\" of image '{target}' is not printed; "
+                   "use a block of type 'figure' for a caption")
+    else:
+        target = child.attrGet("href")
+        message = (f"the title \"{_shortened(title)}\" of the link to '{target}' is not "
+                   "printed; write it in the text, or remove it")
+    yield finder.problem(title, line, message, after=f"]({target}")
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -97,6 +97,25 @@ VARIANTS: dict[str, Variant] = {entry.name: entry for entry in (
 DEFAULT_VARIANT = next(name for name, variant in VARIANTS.items() if variant.default)
 
 
+@dataclass(frozen=True)
+class Urgency:
+    """A level of the scale that says how soon to call about a symptom. Colour is never
+    its only cue: its shape and its word are printed beside it."""
+
+    name: str                   # as content writes it: 'urgency: soon'
+    label: str                  # the word printed (a catalog msgid)
+    colour: str                 # the palette colour it is drawn in (project.yaml)
+    shape: str                  # drawn beside the word: circle, square or triangle
+
+
+URGENCY: dict[str, Urgency] = {entry.name: entry for entry in (
+    Urgency("routine", N_("Can wait"), "urgency-routine", "circle"),
+    Urgency("soon", N_("Call today"), "urgency-soon", "square"),
+    Urgency("emergency", N_("Emergency"), "urgency-emergency", "triangle"),
+)}
+SHAPES = ("circle", "square", "triangle")   # what templates/blocks/symptoms.html.j2 draws
+
+
 def missing_files(templates: Path) -> list[str]:
     """Each registry entry whose template or stylesheet is not in ``templates``."""
     wanted = [(f"format '{entry.name}'", path) for entry in FORMATS.values()
@@ -119,6 +138,9 @@ def _check() -> None:
                                f"'{variant.format}'")
         if variant.colours not in ("rgb", "cmyk"):
             raise RuntimeError(f"variant '{variant.name}': colours are 'rgb' or 'cmyk'")
+    for level in URGENCY.values():
+        if level.shape not in SHAPES:
+            raise RuntimeError(f"urgency '{level.name}': shape is one of {SHAPES}")
     clashes = set(FORMATS) & set(VARIANTS)
     if clashes:   # both appear in file names
         raise RuntimeError(f"a format and a variant share the name {sorted(clashes)}")

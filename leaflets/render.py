@@ -21,6 +21,7 @@ from .errors import BuildError, SetupError
 from .fonts import font_face_css, font_faces, mark_face
 from .inputs import Recorder, Roots, sha256
 from .model import Project
+from .overflow import Overflow, overflowing_frames
 from .pictures import press_picture
 from .registry import FORMATS, VARIANTS
 from .tagging import tag_pdf
@@ -76,6 +77,7 @@ class Rendered:
     pages: int
     anchors: dict[str, int]  # element id → the first page (from 1) it is on
     inputs: dict[str, str] = field(default_factory=dict)   # every file served, with its hash
+    overflows: tuple[Overflow, ...] = ()   # frames their content does not fit in
 
 
 class Renderer:
@@ -170,7 +172,7 @@ class Renderer:
             self.recorder.inputs = {}
             rendered = self._render(job)
             return Rendered(rendered.pdf, rendered.pages, rendered.anchors,
-                            {**sheets_read, **self.recorder.inputs})
+                            {**sheets_read, **self.recorder.inputs}, rendered.overflows)
 
     def _render(self, job: Job) -> Rendered:
         try:
@@ -194,7 +196,8 @@ class Renderer:
             pdf = tag_pdf(pdf, document, VARIANTS[job.variant].pdf_variant)   # PDF/UA only
             if VARIANTS[job.variant].finished_for_press:
                 pdf = press.finish(pdf, self.press_profile, job.folds)
-            return Rendered(pdf, len(document.pages), anchors)
+            return Rendered(pdf, len(document.pages), anchors,
+                            overflows=overflowing_frames(document))
         except self._weasyprint.urls.FatalURLFetchingError as error:
             raise BuildError(f"{job.name}: {error.__cause__ or error}") from None
 

@@ -45,19 +45,26 @@ def _specs(library: Library, specs: list[str], translated_only: bool) -> list[Bl
 
 
 def mark_current(library: Library, specs: list[str]) -> list[str]:
-    """Record the current source fingerprint in the named translations. An approved
+    """Record the current source fingerprint in the named translations (and the whole
+    record where it is missing: translated from the source language). An approved
     translation goes back to 'reviewed': what it was approved against has changed."""
     changed = []
     for block_file in _specs(library, specs, translated_only=True):
         translation = block_file.block.translation
-        source = library.blocks[block_file.id].get(translation.from_)
+        origin = translation.from_ if translation else library.project.source_language
+        source = library.blocks[block_file.id].get(origin)
         if source is None:
             raise UsageError(f"{block_file.document.path}: it is translated from "
-                             f"'{translation.from_}', which has no text of this block")
+                             f"'{origin}', which has no text of this block")
         new = source.block.fingerprint()
+        path = Path(block_file.document.path)
+        if translation is None:
+            insert_after(path, "review", f"translation: {{from: {origin}, fingerprint: "
+                                         f"{json.dumps(new)}}}")
+            changed.append(f"{path}: translation record added, from {origin}, fingerprint {new}")
+            continue
         if new == translation.fingerprint:
             continue
-        path = Path(block_file.document.path)
         rewrite(path, ("translation", "fingerprint"), json.dumps(new))
         message = f"{path}: fingerprint {translation.fingerprint} → {new}"
         if block_file.block.review.status == "approved":
@@ -95,6 +102,22 @@ def _approval_text(library: Library, block_file: BlockFile, by: str, on: date) -
         source = library.blocks[block_file.id][block.translation.from_]
         fields.append(f"source: {json.dumps(seal(library, source.block))}")
     return "{" + ", ".join(fields) + "}"
+
+
+def insert_after(path: Path, key: str, line: str) -> None:
+    """Add ``line`` (YAML text) on a line of its own after the top-level ``key``'s entry,
+    leaving every other character of the file as it was."""
+    raw = path.read_bytes()
+    mark = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    text = raw.decode("utf-8-sig")
+    line_end = "\r\n" if "\r\n" in text else "\n"
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    value = next(value_node for key_node, value_node in node.value if key_node.value == key)
+    # A block mapping ends where the next key starts; anything else ends on its own line.
+    start = text.find("\n", value.end_mark.index - 1) + 1 or len(text)
+    before = text[:start] if text[:start].endswith("\n") else text[:start] + line_end
+    atomic_write(path, (mark + before + line + line_end + text[start:]).encode(),
+                 keep_mode=True)
 
 
 def rewrite(path: Path, key_path: tuple[str, ...], value: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -70,15 +71,17 @@ class Document:
     def problem(self, key_path: KeyPath, message: str, *, key: bool = False) -> Problem:
         return Problem(self.where(key_path, key=key), message)
 
-    def locate(self, key_path: KeyPath, needle: str) -> Location:
+    def locate(self, key_path: KeyPath, needle: str, occurrence: int = 0) -> Location:
         """Where ``needle`` is written inside the scalar at ``key_path``: as itself or, for
-        one character, as an HTML character reference (&#9731;, &#x2603;). A needle that is
-        not written there as such (an escape in quotes, a character added by typography)
-        is placed at the scalar's start; a value that was not written, at its parent."""
+        one character, as an HTML character reference (&#9731;, &#x2603;); ``occurrence``
+        counts the times it is written before (0: the first). A needle that is not written
+        there as such (an escape in quotes, a character added by typography) is placed at
+        the scalar's start; a value that was not written, at its parent."""
         span = self.scalars.get(tuple(key_path))
         if span is None:
             return self.where(key_path)
-        match = _needle_pattern(needle).search(self.text, span.start, span.end)
+        matches = _needle_pattern(needle).finditer(self.text, span.start, span.end)
+        match = next(islice(matches, occurrence, None), None)
         return self._position(span, match.start() if match else span.start)
 
     def _position(self, span: Span, offset: int) -> Location:
@@ -159,6 +162,9 @@ def parse(raw: bytes, path: Path) -> Document:
 def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     """PyYAML's message, placed where the author can fix it, with the usual fix."""
     what = error.problem or "invalid YAML"
+    tab = _tab_problem(path, error.problem_mark)
+    if tab is not None:
+        return tab
     if error.context == "while scanning a quoted scalar" and "end of stream" in what:
         return Problem(_location(path, error.context_mark), "YAML syntax error: the quoted text "
                        "starting here has no closing quote (found the end of the file)")
@@ -168,6 +174,19 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
             else "")
     return Problem(_location(path, error.problem_mark or error.context_mark),
                    f"YAML syntax error: {what}{context}{hint}")
+
+
+def _tab_problem(path: Path, mark: yaml.Mark | None) -> Problem | None:
+    """YAML forbids tabs outside quoted text; PyYAML says "found character '\\t' that
+    cannot start any token", which does not tell an author what to type instead."""
+    if mark is None or mark.buffer is None or mark.buffer[mark.pointer:mark.pointer + 1] != "\t":
+        return None
+    line_start = mark.buffer.rfind("\n", 0, mark.pointer) + 1
+    if mark.buffer[line_start:mark.pointer].strip(" \t"):
+        return Problem(_location(path, mark), "YAML syntax error: a tab cannot separate the "
+                                              "parts of a YAML line; write a space instead")
+    return Problem(_location(path, mark),
+                   "YAML syntax error: a tab cannot indent YAML; indent with spaces")
 
 
 def _too_deep(path: Path, text: str) -> Location:

@@ -29,6 +29,23 @@ def incomplete(library: Library, languages: list[str]) -> int:
                for language in languages)
 
 
+def in_progress(library: Library, languages: list[str] | None = None) -> list[str]:
+    """One line per language in progress (of ``languages``, default all): how far its
+    translation is, and how to see it."""
+    used = list(dict.fromkeys(block_id for leaflet_file in library.leaflets.values()
+                              if leaflet_file.leaflet.withdrawn is None
+                              for block_id in leaflet_file.leaflet.blocks))
+    lines = []
+    for code in library.project.in_progress:
+        if languages is not None and code not in languages:
+            continue
+        translated = sum(code in library.blocks.get(block_id, {}) for block_id in used)
+        lines.append(f"language '{code}' is in progress: {translated} of {len(used)} blocks "
+                     f"translated; not built unless asked for (preview it with "
+                     f"'python3 build.py --lang {code} --preview')")
+    return lines
+
+
 def matrix(library: Library, languages: list[str]) -> str:
     """The status table: one row per leaflet and block, one column per language."""
     width = max(len(block_id) for block_id in library.blocks) + 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from io import BytesIO
 from pathlib import Path
@@ -23,21 +23,30 @@ from markupsafe import Markup, escape
 
 from . import i18n, markup
 from .editions import Edition, is_draft, printed_block_files
+from .filling import fill_placeholders
 from .formats import BACK_PANEL_ID, BACK_PANEL_TYPES, SHEET_SIDES, panel_widths
 from .inputs import Roots, sha256
 from .languages import Language, language
 from .model import Block, Colour, CoverBlock, Library, Source
-from .registry import FORMATS, VARIANTS
+from .registry import FORMATS, URGENCY, VARIANTS
 
 FILLER_MARKER = Markup("<!--filler-->")
 
 
 @dataclass(frozen=True)
 class BlockView:
-    """A block as the templates see it: its fields, plus its id for anchors."""
+    """A block as the templates see it: its fields, plus its id for anchors, and the
+    language of its text: another than the edition's only in a preview, where a block
+    not yet translated is shown in the source language, in a frame that says so."""
 
     id: str
     block: Block
+    language: str
+    untranslated: bool = False
+
+    @property
+    def direction(self) -> str:
+        return language(self.language).direction
 
     def __getattr__(self, name: str):
         return getattr(self.block, name)
@@ -214,21 +223,39 @@ class Templates:
     def render(self, library: Library, edition: Edition,
                panels: dict[str, int] | None = None) -> RenderedHTML:
         """Render an edition; ``panels`` places blocks on the panels of a folded sheet."""
+        languages = [edition.language]
+        if edition.preview:
+            languages.append(library.project.source_language)
+        for code in languages:
+            self.environment(code).requested = set()
         environment = self.environment(edition.language)
-        environment.requested = set()
         assets: dict[str, str] = {}
         template = environment.get_template(FORMATS[edition.format].template)
-        context = template.new_context(
-            _context(library, edition, panels, lambda reference: self._asset_url(
-                library, reference, assets)))
+        def asset_url(reference: str) -> str:
+            return self._asset_url(library, reference, assets)
+        context = template.new_context({
+            **_context(library, edition, panels, asset_url),
+            "in_source_language": partial(self._in_source_language, library, edition, panels,
+                                          asset_url)})
         html = typeset_body("".join(template.root_render_func(context)))
         filler = (typeset_body("".join(template.blocks["filler"](context)))
                   if "filler" in template.blocks else "")
-        catalog = self.roots.key(self.roots.locales / edition.language / i18n.CATALOG)
-        inputs = {f"templates:{name}": self.loader.digests[name]
-                  for name in sorted(environment.requested)}
-        return RenderedHTML(html, {**inputs, catalog: self._catalogs[edition.language],
-                                   **assets}, filler)
+        inputs = {}
+        for code in languages:
+            inputs.update({f"templates:{name}": self.loader.digests[name]
+                           for name in sorted(self.environment(code).requested)})
+            catalog = self.roots.key(self.roots.locales / code / i18n.CATALOG)
+            inputs[catalog] = self._catalogs[code]
+        return RenderedHTML(html, {**inputs, **assets}, filler)
+
+    def _in_source_language(self, library: Library, edition: Edition,
+                            panels: dict[str, int] | None, asset_url, view: BlockView) -> Markup:
+        """A block of a preview that is not translated yet, rendered as the source
+        language's edition renders it: its typography, its catalog's strings, its numbers."""
+        source = replace(edition, language=view.language, preview=False)
+        template = self.environment(view.language).get_template("partials/block.html.j2")
+        return Markup(template.render({**_context(library, source, panels, asset_url),
+                                       "block": replace(view, untranslated=False)}))
 
     def _asset_url(self, library: Library, reference: str, assets: dict[str, str]) -> str:
         """The address of an image under content/assets/, recorded as an input."""
@@ -241,10 +268,15 @@ def _filters(lang: Language, translations) -> dict:
     """The filters templates format and typeset text with, in one language."""
     typeset = partial(i18n.typography, lang=lang, quotes=i18n.quotation_marks(translations))
     return dict(
-        text=lambda value: escape(typeset(str(value))),
-        plain=lambda value: str(value),
-        markdown=pass_context(lambda context, value: Markup(markup.to_html(
-            str(value), typeset, context["asset_url"]))),
+        # Block text fills its placeholders ({clinic.name}) with the edition's clinic's
+        # values, or blanks to write on: the generic edition has no clinic.
+        text=pass_context(lambda context, value: fill_placeholders(
+            str(value), context.get("clinic"), lang, lambda text: escape(typeset(text)))),
+        plain=pass_context(lambda context, value: fill_placeholders(
+            str(value), context.get("clinic"), lang, escape)),
+        markdown=pass_context(lambda context, value: fill_placeholders(
+            str(value), context.get("clinic"), lang,
+            lambda text: markup.to_html(text, typeset, context["asset_url"]))),
         figure=lambda value, style: i18n.format_figure(value, style, lang),
         day=lambda value: i18n.format_day(value, lang),
         partial_date=lambda value, code=lang.code: i18n.format_partial_date(
@@ -259,6 +291,7 @@ def _filters(lang: Language, translations) -> dict:
                                                lang),
         css_counters=css_counters,
         css_string=css_string,
+        urgency=URGENCY.__getitem__,   # a symptom's level: its word, colour and shape
     )
 
 
@@ -266,7 +299,8 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
              asset_url) -> dict:
     """What an edition's templates see."""
     lang = language(edition.language)
-    views = [BlockView(block_file.id, block_file.block)
+    views = [BlockView(block_file.block_id, block_file.block, block_file.language,
+                       block_file.language != edition.language)
              for block_file in printed_block_files(library, edition)]
     cover = next(view.block for view in views if isinstance(view.block, CoverBlock))
     return dict(

@@ -53,7 +53,7 @@ def test_failed_build_in_an_empty_folder_writes_no_pdf(run, content, tmp_path):
     output = tmp_path / "fresh"
     code, _, err = run("--content", str(content), "--output", str(output))
     assert code == 1
-    assert "content/blocks/tolerance/de.yaml:1:7: unknown block type the text 'texte'" in err
+    assert "content/blocks/tolerance/de.yaml:1:7: unknown block type 'texte'" in err
     assert not output.exists() or not list(output.rglob("*.pdf"))
 
 

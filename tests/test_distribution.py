@@ -36,7 +36,8 @@ def test_each_clinic_gets_its_editions_with_its_contact_details(distributed):
         for language in ("de", "fr", "tr") for variant in ("", ".large-print"))
     german = text(val / "de/immunotherapy-basics.pdf")
     assert "Centre hospitalier du Val (exemple fictif)" in german
-    assert "Öffnungszeiten" in german and "Montag–Donnerstag" in german
+    assert "Hôpital de jour d’oncologie" in german and "Montag–Donnerstag" in german
+    assert "Ligne infirmière d’oncologie" in german and "rund um die Uhr" in german
     assert "Diese Klinik ist ein erfundenes Beispiel" in german
     # The generic edition has space to write a number in, and no clinic.
     generic = " ".join(text(distributed / "de/immunotherapy-basics.pdf").split())
@@ -118,13 +119,14 @@ def test_clinic_errors_are_located(content):
     edit(content / "clinics/centre-du-val.yaml", "leaflets: [immunotherapy-basics,",
          "leaflets: [immunotherapy-basic,")
     edit(content / "clinics/centre-du-val.yaml", 'closes: "16:00"', 'closes: "07:00"')
-    edit(content / "clinics/clinique-des-tilleuls.yaml", "phone:", "logo: ../../secret.png\nphone:")
+    edit(content / "clinics/clinique-des-tilleuls.yaml", "\ncontacts:",
+         "\nlogo: ../../secret.png\ncontacts:")
     with pytest.raises(ContentError) as raised:
         load_library(content)
     messages = [str(problem).split("content/", 1)[1] for problem in raised.value.problems]
     assert messages == [
-        "clinics/centre-du-val.yaml:10:43: closing time 07:00 must come after opening time 08:00",
-        "clinics/centre-du-val.yaml:11:12: unknown leaflet 'immunotherapy-basic' (did you mean "
+        "clinics/centre-du-val.yaml:15:47: closing time 07:00 must come after opening time 08:00",
+        "clinics/centre-du-val.yaml:20:12: unknown leaflet 'immunotherapy-basic' (did you mean "
         "'immunotherapy-basics'?); expected one of: immunotherapy-basics, "
         "immunotherapy-response, immunotherapy-side-effects",
         "clinics/clinique-des-tilleuls.yaml:7:7: logo '../../secret.png' is outside "

@@ -223,7 +223,7 @@ def test_a_language_taken_from_the_project_leaves_no_trace_and_no_traceback(cont
                                                                            run):
     output = tmp_path / "out"
     assert run(*cli(content, output, "--lang", "fr,tr", "--clinic", "generic"))[0] == 0
-    for block in content.glob("blocks/*/tr.yaml"):
+    for block in [*content.glob("blocks/*/tr.yaml"), *content.glob("clinics/*/blocks/*/tr.yaml")]:
         block.unlink()
     for clinic in content.glob("clinics/*.yaml"):
         clinic.write_text(clinic.read_text().replace(", tr]", "]"))

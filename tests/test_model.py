@@ -61,10 +61,11 @@ def test_every_problem_in_every_file_is_reported_at_once(content):
         "content/blocks/checkpoint-figures/fr.yaml:10:11: unknown source 'arc-2021' (did you mean "
         "'arc-2020'?); add it to content/sources.yaml or use one of: asco-2018-news, arc-2020, "
         "patient-space-2023, second-opinion-blog-2017, curie-meta-analysis",
-        "content/blocks/daily-life/fr.yaml:1:7: unknown block type the text 'txt' (did you mean "
-        "'text'?); expected one of: cover, text, key-figures, callout, checklist, contact, sources",
+        "content/blocks/daily-life/fr.yaml:1:7: unknown block type 'txt' (did you mean "
+        "'text'?); expected one of: cover, text, key-figures, callout, checklist, contact, "
+        "sources, table, symptoms, faq, steps, figure, contents, alert-card",
         "content/blocks/tolerance/fr.yaml:2:18: 'status' must be one of 'draft', 'reviewed', "
-        "'approved'; found the text 'done'",
+        "'approved'; found 'done'",
         "content/leaflets/immunotherapy-basics.yaml:9:5: unknown block 'two-situation' (did you "
         "mean 'two-situations'?); expected a folder content/blocks/two-situation/ with one file "
         "per language",
@@ -103,8 +104,9 @@ def test_translation_must_record_its_source(content):
     (content / "blocks/tolerance/en.yaml").write_text(source)
     assert problems(content) == [
         "content/blocks/tolerance/en.yaml:1:1: missing required field 'translation'; a "
-        "translation records its source: add 'translation: {from: fr, fingerprint: …}' "
-        "(see 'python build.py status')"]
+        "translation records the source text it was made from: add 'translation: {from: fr, "
+        "fingerprint: \"437746d4c5d0\"}' (the fingerprint of the fr text now), or 'python3 "
+        "build.py status --mark-current en:tolerance' writes it"]
 
 
 def test_percentages_are_fractions_and_translations_keep_the_figures(content):
@@ -143,7 +145,7 @@ def test_closing_time_before_opening_time_points_at_the_closing_time(content):
     edit(content / "clinics/centre-du-val.yaml", 'opens: "08:00", closes: "16:00"',
          'opens: "16:00", closes: "08:00"')
     assert problems(content) == [
-        "content/clinics/centre-du-val.yaml:10:43: closing time 08:00 must come after opening "
+        "content/clinics/centre-du-val.yaml:15:47: closing time 08:00 must come after opening "
         "time 16:00"]
 
 

@@ -348,7 +348,7 @@ def test_a_clinic_logo_is_a_figure_named_after_the_clinic(content, tmp_path, run
 
     (content / "assets").mkdir(exist_ok=True)
     Image.new("RGB", (600, 200), (10, 90, 160)).save(content / "assets/logo.png")
-    edit(content / "clinics/centre-du-val.yaml", "\nphone:", "\nlogo: logo.png\nphone:")
+    edit(content / "clinics/centre-du-val.yaml", "\ncontacts:", "\nlogo: logo.png\ncontacts:")
     code, _, err = run(*cli(content, tmp_path, "--variant", ",".join(ACCESSIBLE), "--clinic",
                             "centre-du-val", "--lang", "de", "--leaflet", "immunotherapy-basics"))
     assert code == 0, err

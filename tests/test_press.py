@@ -272,7 +272,7 @@ def clinic_with_logo(content: Path, logo: Image.Image | bytes, name: str) -> Non
         (content / "assets" / name).write_bytes(logo)
     else:
         logo.save(content / "assets" / name)
-    edit(content / "clinics/centre-du-val.yaml", "\nphone:", f"\nlogo: {name}\nphone:")
+    edit(content / "clinics/centre-du-val.yaml", "\ncontacts:", f"\nlogo: {name}\ncontacts:")
 
 
 def press_of_clinic(content: Path, output: Path, run) -> tuple[int, str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from ..editions import Edition, output_name
+from ..editions import PREVIEW, Edition, output_name
 from ..inputs import Roots
 from ..model import Library
 from ..outputs import Record
@@ -59,6 +59,13 @@ class Site:
     roots: Roots
     library: Library
     records: list[Record]
+
+    @property
+    def distributed(self) -> list[Record]:
+        """The records of what clinics get: every file but the previews, and those of a
+        language still in progress (built on request, distributed once it is done)."""
+        return [record for record in self.records if record.approval != PREVIEW
+                and record.language not in self.library.project.in_progress]
 
 
 class SiteKind(ABC):

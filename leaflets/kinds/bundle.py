@@ -38,7 +38,7 @@ class Bundle(SiteKind):
         if not (site.output / "clinics" / self.clinic_id / "index.html").is_file():
             raise UsageError(f"no editions built for clinic '{self.clinic_id}' yet: run "
                              f"'python3 build.py --clinic {self.clinic_id}' first")
-        outdated = sorted({record.leaflet for record in site.records
+        outdated = sorted({record.leaflet for record in site.distributed
                            if record.clinic == self.clinic_id and not _published(site, record)})
         if outdated:   # a bundle never carries what the content no longer publishes
             raise UsageError(f"the output folder still holds editions of {', '.join(outdated)}, "
@@ -57,7 +57,7 @@ def _members(site: Site, clinic_id: str) -> list[str]:
     catalogue page and thumbnails the catalogue made for it."""
     prefix = f"clinics/{clinic_id}/"
     made = catalogue_files(site.output)
-    names = ({record.path for record in site.records if record.path.startswith(prefix)}
+    names = ({record.path for record in site.distributed if record.path.startswith(prefix)}
              | {name for name in made if name.startswith(prefix) and OWN_NAME.fullmatch(name)})
     # A symbolic link is not a file the tool made, whatever it points at.
     return sorted(name for name in names if inside(site.output, name)

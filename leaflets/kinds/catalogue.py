@@ -67,7 +67,7 @@ class CataloguePages(SiteKind):
         pages, made = [], []
         for clinic_id in [None, *site.library.clinics]:
             folder = site.output / "clinics" / clinic_id if clinic_id else site.output
-            chosen = [record for record in site.records if record.clinic == clinic_id]
+            chosen = [record for record in site.distributed if record.clinic == clinic_id]
             if chosen or clinic_id is None:
                 written = _write_catalogue(site, folder, chosen, clinic_id)
                 pages.append(written[0])   # index.html, in the page's first language
@@ -146,7 +146,8 @@ def _ui_pages(site: Site, clinic_id: str | None) -> list[tuple[str, str]]:
     whose catalogs can be read, each as index.<language>.html."""
     library = site.library
     clinic = library.clinics.get(clinic_id)
-    languages = list((clinic and clinic.clinic.languages) or library.languages)
+    languages = [code for code in (clinic and clinic.clinic.languages) or library.languages
+                 if code not in library.project.in_progress]
     if clinic is None:
         languages.remove(library.project.source_language)
         languages.insert(0, library.project.source_language)

@@ -1,6 +1,7 @@
 """The schemas of blocks: one class per block type, each with its own template
 (templates/blocks/<type>.html.j2). ``BLOCK_TYPES`` is the registry of block types: a
-new type is a class here and a template, nothing else.
+new type is a class here (the structured ones, tables to wallet cards, in
+``blocks_structured``) and a template, nothing else.
 
 Rules on one block are validators here (see ``schemas`` for how rules are raised);
 rules across files are in ``checks``.
@@ -8,59 +9,18 @@ rules across files are in ``checks``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import typing
-from datetime import date
 from typing import Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from .schemas import FINGERPRINT_LENGTH, Fingerprint, Identifier, Model, Seal, checking_rules
-from .text import Line, Markdown, Text, broken
+from .block_base import Block, Review, Translation
+from .blocks_structured import STRUCTURED_TYPES
+from .schemas import Identifier, Model, checking_rules
+from .text import Line, Markdown, broken
 
 # --- blocks -------------------------------------------------------------------------
-
-class Review(Model):
-    status: Literal["draft", "reviewed", "approved"]
-    by: Line | None = None
-    on: date | None = None
-    # What an approval approved, written by 'build.py approve': the block's own text and,
-    # for a translation, the source it was checked against. A change to either voids it.
-    fingerprint: Seal | None = None
-    source: Seal | None = None
-
-    @model_validator(mode="after")
-    def _approval_is_signed(self, info: ValidationInfo) -> Review:
-        if not checking_rules(info):
-            return self
-        if self.status == "approved" and (self.by is None or self.on is None):
-            raise broken("an approved block must say who approved it and when: "
-                         "add 'by: <name>' and 'on: YYYY-MM-DD' under 'review'")
-        return self
-
-
-class Translation(Model):
-    from_: Text = Field(alias="from")
-    fingerprint: Fingerprint
-
-
-class Block(Model):
-    review: Review
-    translation: Translation | None = None
-    # On one page or panel (a claim with its caveat); layout only, so no seal covers it.
-    keep_together: bool = Field(False, alias="keep-together", exclude=True)
-
-    NOT_TRANSLATED: typing.ClassVar[dict] = {"review": True, "translation": True}
-
-    def fingerprint(self) -> str:
-        """A hash of what a translator translates: every field but review, translation
-        and presentation settings."""
-        content = self.model_dump(mode="json", by_alias=True, exclude=self.NOT_TRANSLATED)
-        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()[:FINGERPRINT_LENGTH]
-
 
 class CoverBlock(Block):
     type: Literal["cover"]
@@ -160,5 +120,6 @@ class ContactBlock(Block):
 BLOCK_TYPES: dict[str, type[Block]] = {
     model.model_fields["type"].annotation.__args__[0]: model
     for model in (CoverBlock, TextBlock, KeyFiguresBlock, CalloutBlock, ChecklistBlock,
-                  ContactBlock, SourcesBlock)
+                  ContactBlock, SourcesBlock, *STRUCTURED_TYPES)
 }
+__all__ = ["BLOCK_TYPES", "Block", "Review", "Translation"]

@@ -13,8 +13,10 @@ from pathlib import Path
 from ..errors import Problem
 from ..files import asset_problem
 from ..languages import language
+from ..registry import URGENCY
 from ..sources import Document
 from .blocks import CoverBlock, KeyFiguresBlock, SourcesBlock
+from .blocks_structured import FigureBlock, TableBlock
 from .library import BlockFile, ClinicFile, LeafletFile
 from .messages import suggest
 from .schemas import IDENTIFIER, MARK_FAMILY, Project, known_locale
@@ -28,6 +30,7 @@ Blocks = dict[str, dict[str, BlockFile]]   # block id → language → block
 
 def project_problems(project: Project, document: Document) -> Iterator[Problem]:
     yield from _language_problems(project, document)
+    yield from _urgency_colour_problems(project, document)
     if MARK_FAMILY in project.fonts.families:
         yield document.problem(("fonts", "families", MARK_FAMILY), f"the font family name "
                                f"'{MARK_FAMILY}' is the DRAFT mark's own; choose another name")
@@ -61,20 +64,51 @@ def _language_problems(project: Project, document: Document) -> Iterator[Problem
                 ("languages", index), f"language '{code}' is written in the script {script}, "
                                       "which has no font stack; add "
                                       f"'{script}: [<font family>, …]' under fonts.scripts")
+    yield from _in_progress_problems(project, document)
+
+
+def _in_progress_problems(project: Project, document: Document) -> Iterator[Problem]:
+    """A language in progress is one of the languages, being translated from the source."""
+    for index, code in enumerate(project.in_progress):
+        where = ("in_progress", index)
+        if code in project.in_progress[:index]:
+            yield document.problem(where, f"language '{code}' is listed twice; list each "
+                                          "language once")
+        elif code not in project.languages:
+            yield document.problem(where, f"language '{code}' is in progress but not one of "
+                                          f"the languages ({', '.join(project.languages)}); "
+                                          "add it to 'languages' too")
+        elif code == project.source_language:
+            yield document.problem(where, f"'{code}' is the source language: it is written, "
+                                          "not translated, so it cannot be in progress")
+
+
+def _urgency_colour_problems(project: Project, document: Document) -> Iterator[Problem]:
+    """Symptoms are drawn in the colour of their urgency (registry.URGENCY), which every
+    project's palette names, whether or not its leaflets have symptoms yet."""
+    for level in URGENCY.values():
+        if level.colour not in project.palette:
+            yield document.problem(
+                ("palette",), f"the palette needs '{level.colour}', the colour symptoms of "
+                              f"urgency '{level.name}' are drawn in; add '{level.colour}: "
+                              "{rgb: \"#rrggbb\", cmyk: [c, m, y, k]}' (cmyk from 0 to 1)")
 
 
 # --- blocks -------------------------------------------------------------------------
 
-def block_problems(block_file: BlockFile, project: Project,
-                   source_ids: list[str] | None) -> Iterator[Problem]:
+def block_problems(block_file: BlockFile, project: Project, source_ids: list[str] | None,
+                   source: BlockFile | None = None) -> Iterator[Problem]:
     """``source_ids``: the ids in sources.yaml, None when that file could not be read
-    (its problems are reported, not again every citation of it)."""
-    yield from _translation_record_problems(block_file, project)
+    (its problems are reported, not again every citation of it); ``source``: the block's
+    text in the source language, if it loaded."""
+    yield from _translation_record_problems(block_file, project, source)
+    yield from _table_shape_problems(block_file)
     if source_ids is not None:
         yield from _citation_problems(block_file, source_ids)
 
 
-def _translation_record_problems(block_file: BlockFile, project: Project) -> Iterator[Problem]:
+def _translation_record_problems(block_file: BlockFile, project: Project,
+                                 source: BlockFile | None) -> Iterator[Problem]:
     """The source language's file is the source; every other file records what it
     translates."""
     translation, document = block_file.block.translation, block_file.document
@@ -85,14 +119,66 @@ def _translation_record_problems(block_file: BlockFile, project: Project) -> Ite
                                   "block; remove its 'translation' field")
     elif translation is None:
         yield document.problem(
-            (), f"missing required field 'translation'; a translation records its source: "
-                f"add 'translation: {{from: {project.source_language}, fingerprint: …}}' "
-                "(see 'python build.py status')")
+            (), "missing required field 'translation'; a translation records the source "
+                f"text it was made from: {record_to_add(block_file, project, source)}")
     if translation is not None and translation.from_ not in project.languages:
         yield document.problem(
             ("translation", "from"), f"'from' must be one of the languages "
                                      f"{', '.join(project.languages)}; found "
                                      f"'{translation.from_}'")
+
+
+def record_to_add(block_file: BlockFile, project: Project, source: BlockFile | None) -> str:
+    """The exact record a translation lacks, and the command that writes it: the
+    translator copies the one or runs the other."""
+    command = (f"'python3 build.py status --mark-current {block_file.language}:"
+               f"{block_file.id}' writes it")
+    if source is None:   # its problems are reported: its fingerprint is not known yet
+        return f"once the {project.source_language} text is valid, {command}"
+    return (f"add 'translation: {{from: {project.source_language}, fingerprint: "
+            f"\"{source.block.fingerprint()}\"}}' (the fingerprint of the "
+            f"{project.source_language} text now), or {command}")
+
+
+# What the schema says of a translation record without its fingerprint (messages.py);
+# no other block field named 'fingerprint' is required.
+MISSING_FINGERPRINT = "missing required field 'fingerprint'; add 'fingerprint: …'"
+
+
+def with_fingerprint(problem: Problem, source: BlockFile) -> Problem:
+    """A translation record that lacks its fingerprint is told the one to write."""
+    if problem.message != MISSING_FINGERPRINT:
+        return problem
+    return Problem(problem.location, (
+        f"missing required field 'fingerprint'; add 'fingerprint: "
+        f"\"{source.block.fingerprint()}\"' (the fingerprint of {source.language}.yaml now)"))
+
+
+def _table_shape_problems(block_file: BlockFile) -> Iterator[Problem]:
+    """Every row of a table has a cell per column, and units are given per column."""
+    table, document = block_file.block, block_file.document
+    if not isinstance(table, TableBlock):
+        return
+    columns = len(table.columns)
+    if table.units is not None and len(table.units) != columns:
+        yield document.problem(("units",), f"'units' gives one unit per column (null for none): "
+                                           f"expected {columns}, found {len(table.units)}")
+    for index, row in enumerate(table.rows):
+        if len(row) != columns:
+            yield document.problem(("rows", index), (
+                f"row {index + 1} has {len(row)} cell{'s' if len(row) != 1 else ''}; every row "
+                f"has one cell per column: expected {columns} ({', '.join(table.columns)})"))
+
+
+def figure_problems(blocks: Blocks, content_root: Path) -> Iterator[Problem]:
+    """A figure's picture is a file under content/assets/, as Markdown images are."""
+    for translations in blocks.values():
+        for block_file in translations.values():
+            block = block_file.block
+            reason = isinstance(block, FigureBlock) and asset_problem(
+                content_root, block.asset, "figure")
+            if reason:
+                yield block_file.document.problem(("asset",), reason)
 
 
 def _citation_problems(block_file: BlockFile, source_ids: list[str]) -> Iterator[Problem]:
@@ -141,10 +227,25 @@ def _disagreement(block_file: BlockFile, source: BlockFile,
             ("figures", index), "a translation keeps every figure of its source "
             f"(value, style, display, source), in order: {source_language}.yaml has "
             f"{len(expected)} figures; figure {index + 1} differs here")
+    if hasattr(block, "facts"):
+        return _fact_disagreement(block_file, source, source_language)
     if isinstance(block, SourcesBlock) and block.cite != source.block.cite:
         return document.problem(
             ("cite",), f"a translation cites the sources of its source: "
                        f"{source_language}.yaml cites {', '.join(source.block.cite)}")
+    return None
+
+
+def _fact_disagreement(block_file: BlockFile, source: BlockFile,
+                       source_language: str) -> Problem | None:
+    """The first fact of a structured block (its shape, its urgencies, its picture) that
+    a translation changed."""
+    pairs = zip(source.block.facts(), block_file.block.facts(), strict=False)
+    for (key_path, what, expected), (_, _, found) in pairs:
+        if expected != found:
+            return block_file.document.problem(key_path, (
+                f"a translation keeps {what} of its source: {source_language}.yaml has "
+                f"{expected!r}, found {found!r}"))
     return None
 
 

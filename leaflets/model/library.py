@@ -11,15 +11,34 @@ from .blocks import Block
 from .clinics import Clinic
 from .schemas import Leaflet, Project, Source
 
+# A clinic's own version of a block is kept in ``Library.blocks`` under
+# "<clinic>/<block>": no identifier has a slash, so no key is both.
+CLINIC_BLOCK = "/"
+
+
+def clinic_block_key(clinic_id: str, block_id: str) -> str:
+    return f"{clinic_id}{CLINIC_BLOCK}{block_id}"
+
+
+def split_block_key(key: str) -> tuple[str | None, str]:
+    """(the clinic whose version it is, or None for the generic block; the block id)."""
+    clinic, _, block_id = key.rpartition(CLINIC_BLOCK)
+    return clinic or None, block_id
+
 
 @dataclass(frozen=True)
 class BlockFile:
     """One block in one language, with the document it came from (for locations)."""
 
-    id: str
+    id: str          # its key in Library.blocks: "<clinic>/<block>" for a clinic's version
     language: str
     block: Block
     document: Document
+
+    @property
+    def block_id(self) -> str:
+        """The id leaflets list it by (and its anchor in the HTML), clinic or not."""
+        return split_block_key(self.id)[1]
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,7 @@ class Library:
     sources: dict[str, Source]
     sources_document: Document
     leaflets: dict[str, LeafletFile]
+    # block key → language → block; a clinic's own versions too ("<clinic>/<block>")
     blocks: dict[str, dict[str, BlockFile]]
     clinics: dict[str, ClinicFile]
     # Every file read, by its path in the content folder (blocks/x/fr.yaml): the hash of

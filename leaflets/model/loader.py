@@ -8,14 +8,15 @@ the content is valid.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from .. import sources
 from ..errors import ContentError, Location, Problem, shown
-from . import checks
+from . import checks, clinic_checks, placeholders
 from .blocks import BLOCK_TYPES
 from .clinics import Clinic
-from .library import BlockFile, ClinicFile, LeafletFile, Library
+from .library import BlockFile, ClinicFile, LeafletFile, Library, clinic_block_key
 from .messages import describe, suggest, validate, well_formed
 from .schemas import IDENTIFIER, Leaflet, Model, Project, Source
 
@@ -48,7 +49,11 @@ class LibraryLoader:
         known_sources, source_ids, sources_document = self._sources()
         blocks, present = self._blocks(project, source_ids)
         leaflets, leaflet_ids = self._leaflets(blocks, present, project)
-        clinics = self._clinics(project, leaflet_ids)
+        clinics, clinic_ids = self._clinics(project, leaflet_ids)
+        blocks.update(self._clinic_blocks(project, source_ids, clinic_ids, clinics, leaflets,
+                                          blocks))
+        self.problems.extend(placeholders.written_problems(blocks))
+        self.problems.extend(placeholders.unfilled_problems(blocks, leaflets, clinics))
         return Library(self.root, project, project_document, known_sources, sources_document,
                        leaflets, blocks, clinics, self.digests), self.problems
 
@@ -75,11 +80,12 @@ class LibraryLoader:
             self.digests[path.relative_to(self.root).as_posix()] = document.digest
         return document
 
-    def _yaml_files(self, folder: Path, what: str) -> list[Path]:
-        """The .yaml files of a content folder; anything else there is reported."""
+    def _yaml_files(self, folder: Path, what: str, folders: bool = False) -> list[Path]:
+        """The .yaml files of a content folder; anything else there is reported (but
+        folders, where ``folders`` says they are read on their own)."""
         files = []
         for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-            if path in self.refused or path.name.startswith("."):
+            if path in self.refused or path.name.startswith(".") or (folders and path.is_dir()):
                 continue
             if path.suffix != ".yaml" or not path.is_file():
                 hint = (f": rename it to {path.stem}.yaml" if path.suffix in (".yml", ".YAML")
@@ -189,12 +195,20 @@ class LibraryLoader:
         has a problem (in its file or against the other files)."""
         translations: dict[str, BlockFile] = {}
         source_troubled = False
-        for path in self._block_paths(directory, project):
+        # The source first: a translation without its record is told the fingerprint.
+        paths = sorted(self._block_paths(directory, project),
+                       key=lambda path: path.stem != project.source_language)
+        for path in paths:
             before = len(self.problems)
             block_file = self._block(path)
+            source = translations.get(project.source_language)
             if block_file is None:
+                if source is not None:
+                    self.problems[before:] = [checks.with_fingerprint(problem, source)
+                                              for problem in self.problems[before:]]
                 continue
-            self.problems.extend(checks.block_problems(block_file, project, source_ids))
+            self.problems.extend(checks.block_problems(block_file, project, source_ids,
+                                                       source))
             if path.stem == project.source_language:
                 source_troubled = len(self.problems) > before
             translations[path.stem] = block_file
@@ -229,10 +243,11 @@ class LibraryLoader:
             return None
         kind = data["type"]
         if not isinstance(kind, str) or kind not in BLOCK_TYPES:
-            suggestion = suggest(kind, list(BLOCK_TYPES)) if isinstance(kind, str) else ""
-            self.problems.append(document.problem(
-                ("type",), f"unknown block type {describe(kind)}{suggestion}; expected one of: "
-                           f"{', '.join(BLOCK_TYPES)}"))
+            expected = f"expected one of: {', '.join(BLOCK_TYPES)}"
+            self.problems.append(document.problem(("type",), (
+                f"unknown block type {describe(kind)}{suggest(kind, list(BLOCK_TYPES))}; {expected}"
+                if isinstance(kind, str) else
+                f"a block type is a name, found {describe(kind)}; {expected}")))
             return None
         block = self._validated(document, BLOCK_TYPES[kind])
         return None if block is None else BlockFile(path.parent.name, path.stem, block, document)
@@ -252,12 +267,78 @@ class LibraryLoader:
                                                          project))
         return leaflets, [path.stem for path in paths]
 
-    def _clinics(self, project: Project, leaflet_ids: list[str]) -> dict[str, ClinicFile]:
+    def _clinics(self, project: Project, leaflet_ids: list[str]
+                 ) -> tuple[dict[str, ClinicFile], list[str]]:
+        """The valid clinics, and the id of every clinic file (valid or not)."""
         clinics = {}
         paths = self._yaml_files(self.root / "clinics", "the clinics folder holds one "
-                                 "<id>.yaml file per clinic")
-        for path, document, clinic in self._each_valid(paths, "clinic", Clinic):
+                                 "<id>.yaml file per clinic, and its own blocks in <id>/",
+                                 folders=True)
+        for path in paths:
+            document = self._read_named(path, "clinic")
+            if document is None:
+                continue
+            self.problems.extend(clinic_checks.retired_field_problems(document))
+            clinic = self._validated(clinic_checks.without_retired_fields(document), Clinic)
+            if clinic is None:
+                continue
             clinics[path.stem] = ClinicFile(path.stem, clinic, document)
             self.problems.extend(checks.clinic_problems(clinics[path.stem], leaflet_ids, project,
                                                         self.root))
-        return clinics
+        return clinics, [path.stem for path in paths]
+
+    def _clinic_blocks(self, project: Project, source_ids: list[str] | None,
+                       clinic_ids: list[str], clinics: dict[str, ClinicFile],
+                       leaflets: dict[str, LeafletFile], generic: checks.Blocks) -> checks.Blocks:
+        """Each clinic's own versions of blocks, clinics/<clinic>/blocks/<block>/<lang>.yaml,
+        under the key '<clinic>/<block>', read and checked as every block is."""
+        found: checks.Blocks = {}
+        for directory in self._clinic_block_directories(clinic_ids):
+            if not self._identifier("block", directory.name, Location(shown(directory))):
+                continue
+            key = clinic_block_key(directory.parent.parent.name, directory.name)
+            read, troubled = self._block_folder(directory, project, source_ids)
+            translations = {code: replace(block_file, id=key) for code, block_file in read.items()}
+            self.problems.extend(clinic_checks.clinic_block_problems(
+                key, translations, directory, clinics.get(directory.parent.parent.name), leaflets,
+                generic, project.source_language))
+            if translations:
+                found[key] = translations
+            if not troubled:
+                self.problems.extend(checks.translation_problems({key: translations},
+                                                                 project.source_language))
+        return found
+
+    def _clinic_block_directories(self, clinic_ids: list[str]) -> list[Path]:
+        """The block folders under each clinic's folder; anything else there, and a folder
+        named after no clinic file, is reported."""
+        folder = self.root / "clinics"
+        directories = []
+        for clinic_folder in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if not clinic_folder.is_dir() or clinic_folder in self.refused \
+                    or clinic_folder.name.startswith("."):
+                continue
+            if clinic_folder.name not in clinic_ids:
+                self.problems.append(Problem(Location(shown(clinic_folder)), (
+                    f"no clinic '{clinic_folder.name}'{suggest(clinic_folder.name, clinic_ids)}: "
+                    f"a folder here holds a clinic's own blocks and is named after its file; "
+                    f"expected {shown(folder / clinic_folder.name)}.yaml")))
+                continue
+            self._folders_in(clinic_folder, "a clinic's folder holds its own blocks, in "
+                             "blocks/<block-id>/<language>.yaml", named="blocks")
+            directories += self._folders_in(clinic_folder / "blocks", "a clinic's blocks folder "
+                                            "holds one folder per block, <block-id>/")
+        return directories
+
+    def _folders_in(self, folder: Path, what: str, named: str | None = None) -> list[Path]:
+        """The folders inside ``folder`` (the one ``named``, if given); anything else
+        there is reported as unexpected."""
+        found = []
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path in self.refused or path.name.startswith("."):
+                continue
+            if path.is_dir() and named in (None, path.name):
+                found.append(path)
+            else:
+                self.problems.append(Problem(Location(shown(path)), f"unexpected file; {what}"))
+        return found

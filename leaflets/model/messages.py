@@ -19,7 +19,8 @@ from .text import RULE
 
 
 def describe(value: Any) -> str:
-    """Say what an author wrote, in words: 'a list', "the text 'abc'"."""
+    """Say what an author wrote, in words: 'a list', "'abc'" (a text is shown in quotes,
+    which say it is one: "unknown block type 'abc'", "found 'abc'")."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -28,7 +29,7 @@ def describe(value: Any) -> str:
         return f"the number {value}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
+        return f"'{shown}'"
     if isinstance(value, date):
         return f"the date {value.isoformat()}"
     if isinstance(value, list):

@@ -11,6 +11,7 @@ it and every problem is reported at once.
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import date
 from typing import Annotated, Literal
@@ -131,6 +132,9 @@ class Project(Model):
     publisher: Line
     source_language: Text
     languages: list[Text] = Field(min_length=1)
+    # Languages being translated: checked, but built only when asked for with --lang,
+    # and their missing translations are status, not errors.
+    in_progress: list[Text] = Field(default_factory=list)
     format: Format = DEFAULT_FORMAT
     online_url: Annotated[str, StringConstraints(pattern=r"^https://\S*\{leaflet\}\S*$")]
     fonts: Fonts
@@ -186,6 +190,21 @@ class Source(Model):
         if checking_rules(info) and not known_locale(code):
             raise broken(f"unknown language '{code}': Babel has no locale data for it")
         return code
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str | None, info: ValidationInfo) -> str | None:
+        """Printed for a reader to type, and a link on screen: one whole web address."""
+        if url is None or not checking_rules(info):
+            return url
+        space = next((character for character in url if character.isspace()), None)
+        if space is not None:
+            raise broken(f"a web address has no spaces; found U+{ord(space):04X} in '{url}': "
+                         "remove it, or write it as %20", space)
+        if not re.fullmatch(r"https?://[^/?#]+.*", url):
+            raise broken("'url' must be a web address starting with https:// (or http://), "
+                         f"as https://example.org/page; found '{url}'")
+        return url
 
 
 # --- leaflets -----------------------------------------------------------------------

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .markup import images_of
 from .model import Block, BlockFile, Library
@@ -75,11 +77,45 @@ def seal(library: Library, block: Block) -> str:
                                   exclude={"review": True, "translation": True}),
         "sources": {source_id: library.sources[source_id].model_dump(mode="json")
                     for source_id in sorted(set(cited)) if source_id in library.sources},
-        "images": {name: _file_hash(library.root / "assets" / name)
-                   for name in sorted(set(images_of(block)))},
+        "images": _image_hashes(library.root / "assets", images_of(block)),
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _image_hashes(assets: Path, names: list[str]) -> dict[str, str | None]:
+    """The hash of each image's bytes and, for an SVG, of every file it draws from (an
+    <image>, a <use>, a url() of its style), named by their path from content/assets/:
+    their bytes reach the page as much as the SVG's own."""
+    hashes: dict[str, str | None] = {}
+    pending = [(name, assets / name) for name in sorted(set(names))]
+    while pending:
+        name, path = pending.pop(0)
+        if name in hashes:
+            continue
+        hashes[name] = _file_hash(path)
+        if path.suffix.lower() == ".svg" and hashes[name] is not None:
+            pending += [(_relative(target, assets), target) for target in _drawn_from(path)]
+    return hashes
+
+
+# An address in an SVG: href="…", xlink:href='…', url(…); fragments (#id) are its own.
+_SVG_ADDRESS = re.compile(rb"""(?:href\s*=\s*["']|url\(\s*["']?)([^"'()#\s]+)""")
+
+
+def _drawn_from(svg: Path) -> list[Path]:
+    """The files an SVG points at, resolved as the renderer resolves them."""
+    targets = []
+    for address in _SVG_ADDRESS.findall(svg.read_bytes()):
+        parts = urlsplit(unquote(address.decode(errors="replace")))
+        if parts.scheme in ("", "file"):
+            targets.append((svg.parent / parts.path).resolve())
+    return targets
+
+
+def _relative(path: Path, assets: Path) -> str:
+    resolved = assets.resolve()
+    return path.relative_to(resolved).as_posix() if path.is_relative_to(resolved) else str(path)
 
 
 def _file_hash(path: Path) -> str | None:

@@ -32,6 +32,7 @@ from .editions import (
     unreleasable,
 )
 from .errors import BuildError, ContentError, SetupError, UsageError
+from .filling import filled_text
 from .glyphs import catalog_glyphs, missing_glyphs
 from .i18n import load_catalog, typography
 from .inputs import TOOL, CurrentHashes, Roots
@@ -211,7 +212,9 @@ class Builder:
                                                                     record.language)))):
             return False
         preview = record.approval == PREVIEW
-        if preview and self.release:   # a release's folder holds no preview
+        # A release's folder holds no preview, nor an edition of a language in progress
+        # (built with --lang, never released while in progress).
+        if self.release and (preview or record.language in library.project.in_progress):
             return False
         edition = Edition(record.leaflet, record.language, record.format, record.variant,
                           record.clinic, preview)
@@ -294,8 +297,11 @@ def _record(library: Library, edition: Edition, kind: EditionKind, path: str, pr
     lang = language(edition.language)
     leaflet = library.leaflets[edition.leaflet].leaflet
     cover = printed_block_files(library, edition)[0].block
+    # The title as the first page prints it: typeset, then its placeholders filled.
+    clinic = library.clinics[edition.clinic].clinic if edition.clinic else None
+    title = filled_text(typography(cover.title, lang), clinic, lang)
     return Record(path, kind.name, edition.leaflet, edition.language, edition.clinic,
-                  edition.format, edition.variant, product.layout, typography(cover.title, lang),
+                  edition.format, edition.variant, product.layout, title,
                   lang.direction, leaflet.version, leaflet.review_by.isoformat(), product.pages,
                   len(product.data), sha256(product.data), approval(library, edition), inputs)
 

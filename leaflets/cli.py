@@ -231,8 +231,8 @@ def status(paths: builder.Paths, selection: Selection, strict: bool,
     if mark_current:
         # What it writes may be what the content lacks (a translation record): the
         # content is read again, strictly, once it is written.
-        for change in reviews.mark_current(LibraryLoader(paths.content).read()[0],
-                                           list(mark_current)):
+        library, problems = LibraryLoader(paths.content).read()
+        for change in reviews.mark_current(library, list(mark_current), problems):
             print(change)
     library = load_library(paths.content)
     # Every language, those in progress too: their missing blocks are what status is for.

@@ -160,6 +160,11 @@ def content_files(library: Library, edition: Edition) -> list[str]:
                                                                    edition.language))]
     if edition.clinic:
         files.append(f"clinics/{edition.clinic}.yaml")
+        # A version of a block the clinic adds later changes what the edition prints:
+        # the file it does not have yet is an input too, recorded as absent.
+        files += [block_path(clinic_block_key(edition.clinic, block_id), edition.language)
+                  for block_id in printed_blocks(library, edition)
+                  if split_block_key(block_id)[0] is None]
     return files
 
 
@@ -211,9 +216,12 @@ def _in_progress_problem(library: Library, code: str,
 def approval(library: Library, edition: Edition) -> str:
     """What the edition is, as its manifest entry and catalogue card say: draft, reviewed
     or approved — the least advanced of the blocks it prints, where a stale translation or
-    a voided approval counts as a draft; or a preview, whatever its blocks are."""
+    a voided approval counts as a draft; or a preview, whatever its blocks are; a language
+    in progress is a draft however far its blocks are, as it is never released."""
     if edition.preview:
         return PREVIEW
+    if edition.language in library.project.in_progress:
+        return "draft"
     states = [verdict(library, block_id, edition.language).state
               for block_id in printed_blocks(library, edition)]
     least = min(states, key=STATES.index)

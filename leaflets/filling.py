@@ -46,12 +46,22 @@ def fill_placeholders(text: str, clinic: Clinic | None, lang: Language,
     return Markup(_STAND_IN.sub(lambda match: values[ord(match[0]) - _FIRST_STAND_IN], html))
 
 
+def filled_text(text: str, clinic: Clinic | None, lang: Language) -> str:
+    """``text`` with its placeholders filled, as plain text: a title shown outside its
+    edition (the catalogue's card) says what the edition's first page says."""
+    return PLACEHOLDER.sub(lambda match: match[0][1:] if match["escape"] else _value_text(
+        clinic and value_of(clinic, match["name"]), lang), text)
+
+
 def _printed(value: Value | None, lang: Language) -> str:
-    """A value as escaped HTML: a phone number isolated left to right in every language
-    (as the ``phone`` filter prints it) and never broken across lines, other text kept in
-    its own direction."""
+    """A value as escaped HTML (see ``_value_text``)."""
+    return str(escape(_value_text(value, lang)))
+
+
+def _value_text(value: Value | None, lang: Language) -> str:
+    """A phone number isolated left to right in every language (as the ``phone`` filter
+    prints it) and never broken across lines, other text kept in its own direction."""
     if value is None:   # the generic edition (a clinic fills all of them: checked on load)
         return BLANK
-    text = (f"\u2066{value.text.replace(' ', NO_BREAK_SPACE)}\u2069" if value.phone
+    return (f"\u2066{value.text.replace(' ', NO_BREAK_SPACE)}\u2069" if value.phone
             else isolate(value.text, lang))
-    return str(escape(text))

@@ -105,8 +105,8 @@ def images_of(block: Block) -> list[str]:
     """The paths (under content/assets/) of the images a block shows: a figure's picture,
     and those of its Markdown."""
     return [*([block.asset] if isinstance(block, FigureBlock) else []),
-            *(source for field, value in block.model_dump(by_alias=True).items()
-              if field in MARKDOWN_FIELDS and value for source, _ in _images(value))]
+            *(source for _, value in _markdown_values(block.model_dump(by_alias=True))
+              for source, _ in _images(value))]
 
 
 def image_problems_of(library: Library) -> list[Problem]:
@@ -134,16 +134,15 @@ def hidden_text_problems(library: Library) -> list[Problem]:
 
 
 def _image_problems(block_file: BlockFile, content_root: Path) -> Iterator[Problem]:
-    for field, value in block_file.block.model_dump(by_alias=True).items():
-        if field not in MARKDOWN_FIELDS or not value:
-            continue
+    # At any depth: a question's answer or a step's text shows its images too.
+    for key_path, value in _markdown_values(block_file.block.model_dump(by_alias=True)):
         for source, alt, markup in _written_images(value):
             reason = asset_problem(content_root, source, "image")
             if reason is None and not alt.strip():
                 reason = (f"image '{source}' has no alt text: describe the image between the "
                           f"brackets, ![…]({source})")
             if reason is not None:
-                yield Problem(_image_location(block_file, (field,), markup), reason)
+                yield Problem(_image_location(block_file, key_path, markup), reason)
 
 
 def _written_images(markdown: str) -> Iterator[tuple[str, str, str]]:

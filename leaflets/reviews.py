@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import yaml
 
 from .approvals import seal, verdict
-from .errors import UsageError
+from .errors import ContentError, Problem, UsageError
 from .model import BlockFile, Library
 from .outputs import atomic_write
 
 
-def _specs(library: Library, specs: list[str], translated_only: bool) -> list[BlockFile]:
+def _specs(library: Library, specs: list[str], translated_only: bool,
+           problems: Sequence[Problem] = ()) -> list[BlockFile]:
     """The block files that ``LANG`` or ``LANG:BLOCK`` specs name; a spec naming a block
-    that does not exist is a usage error, all of them reported at once."""
-    wrong, found = [], []
+    that does not exist is a usage error, all of them reported at once. ``problems``: the
+    content's, when it was read leniently: a file that is there but did not load is told
+    what is wrong with it, not that it does not exist."""
+    wrong, found, unread = [], [], []
     for spec in specs:
         language, _, block_id = spec.partition(":")
         languages = [code for code in library.languages
@@ -33,23 +37,37 @@ def _specs(library: Library, specs: list[str], translated_only: bool) -> list[Bl
                          f"{', '.join(languages)}")
             continue
         if block_id and language not in library.blocks.get(block_id, {}):
-            wrong.append(f"'{spec}': there is no {language} text of '{block_id}'")
+            own = _problems_of(library, block_id, language, problems)
+            unread += own
+            if not own:
+                wrong.append(f"'{spec}': there is no {language} text of '{block_id}'")
             continue
         for current in [block_id] if block_id else sorted(library.blocks):
             block_file = library.blocks.get(current, {}).get(language)
             if block_file is not None:
                 found.append(block_file)
+    if unread:
+        raise ContentError(unread)
     if wrong:
         raise UsageError("; ".join(wrong))
     return found
 
 
-def mark_current(library: Library, specs: list[str]) -> list[str]:
+def _problems_of(library: Library, block_id: str, language: str,
+                 problems: Sequence[Problem]) -> list[Problem]:
+    """The problems of a block's file in a language, found next to its other files."""
+    files = {Path(block_file.document.path).resolve().with_name(f"{language}.yaml")
+             for block_file in library.blocks.get(block_id, {}).values()}
+    return [problem for problem in problems if Path(problem.location.path).resolve() in files]
+
+
+def mark_current(library: Library, specs: list[str], problems: Sequence[Problem] = ()
+                 ) -> list[str]:
     """Record the current source fingerprint in the named translations (and the whole
     record where it is missing: translated from the source language). An approved
     translation goes back to 'reviewed': what it was approved against has changed."""
     changed = []
-    for block_file in _specs(library, specs, translated_only=True):
+    for block_file in _specs(library, specs, translated_only=True, problems=problems):
         translation = block_file.block.translation
         origin = translation.from_ if translation else library.project.source_language
         source = library.blocks[block_file.id].get(origin)

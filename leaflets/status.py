@@ -17,16 +17,39 @@ from pathlib import Path
 import yaml
 
 from . import sources
-from .approvals import STATES, seal, source_of, verdict
+from .approvals import STATES, Verdict, seal, source_of, verdict
 from .model import BLOCK_TYPES, Block, BlockFile, Library
+from .model.library import split_block_key
 
 
 def incomplete(library: Library, languages: list[str]) -> int:
-    """How many translations used by a leaflet are missing or stale."""
-    return sum(verdict(library, block_id, language).state in ("missing", "stale")
-               for leaflet_file in library.leaflets.values()
-               for block_id in leaflet_file.leaflet.blocks
-               for language in languages)
+    """How many translations used by a leaflet, or by a clinic's own version of a block
+    in a language the clinic takes, are missing or stale."""
+    generic = sum(verdict(library, block_id, language).state in ("missing", "stale")
+                  for leaflet_file in library.leaflets.values()
+                  for block_id in leaflet_file.leaflet.blocks
+                  for language in languages)
+    return generic + sum(entry is not None and entry.state in ("missing", "stale")
+                         for keys in clinic_versions(library).values() for key in keys
+                         for entry in _clinic_cells(library, key, languages))
+
+
+def clinic_versions(library: Library) -> dict[str, list[str]]:
+    """Each clinic's own versions of blocks (their keys in ``library.blocks``)."""
+    versions: dict[str, list[str]] = {}
+    for key in sorted(library.blocks):
+        clinic, _ = split_block_key(key)
+        if clinic is not None:
+            versions.setdefault(clinic, []).append(key)
+    return versions
+
+
+def _clinic_cells(library: Library, key: str, languages: list[str]) -> list[Verdict | None]:
+    """A clinic's version in each language; None where the clinic does not take it."""
+    clinic_file = library.clinics.get(split_block_key(key)[0])
+    taken = clinic_file.clinic.languages if clinic_file is not None else []
+    return [verdict(library, key, language) if taken is None or language in taken else None
+            for language in languages]
 
 
 def in_progress(library: Library, languages: list[str] | None = None) -> list[str]:
@@ -60,6 +83,15 @@ def matrix(library: Library, languages: list[str]) -> str:
                 counts[entry.state] += 1
             lines.append(("  " + block_id).ljust(width)
                          + "".join(f"{entry.state:>10}" for entry in cells))
+    for clinic, keys in clinic_versions(library).items():
+        lines.append(f"{clinic} (its own versions; — where it does not take the language)")
+        for key in keys:
+            cells = _clinic_cells(library, key, languages)
+            for entry in cells:
+                if entry is not None:
+                    counts[entry.state] += 1
+            lines.append(("  " + split_block_key(key)[1]).ljust(width) + "".join(
+                f"{entry.state if entry else '—':>10}" for entry in cells))
     lines.append(", ".join(f"{count} {state}" for state, count in counts.items()))
     return "\n".join(lines)
 

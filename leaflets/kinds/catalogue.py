@@ -17,7 +17,9 @@ from pathlib import Path
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..editions import clinic_version
 from ..errors import ContentError
+from ..filling import filled_text
 from ..i18n import install_catalog, load_catalog
 from ..languages import language
 from ..model import Library
@@ -213,8 +215,11 @@ def withdrawn_notices(library: Library, clinic_id: str | None) -> list[Notice]:
         if leaflet.withdrawn is None or (clinic and clinic.clinic.leaflets is not None
                                          and leaflet_id not in clinic.clinic.leaflets):
             continue
-        cover = library.blocks.get(leaflet.blocks[0], {}).get(source)
-        title = cover.block.title if cover else leaflet.reference
+        # The clinic's own cover, if it has one, with its placeholders filled.
+        cover = library.blocks.get(clinic_version(library, clinic_id, leaflet.blocks[0]),
+                                   {}).get(source)
+        title = (filled_text(cover.block.title, clinic and clinic.clinic, language(source))
+                 if cover else leaflet.reference)
         notices.append(Notice(title, source, language(source).direction, leaflet.reference,
                               leaflet.withdrawn.on.isoformat(), leaflet.withdrawn.reason))
     return notices

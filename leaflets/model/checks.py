@@ -197,15 +197,37 @@ def _citation_problems(block_file: BlockFile, source_ids: list[str]) -> Iterator
 
 
 def translation_problems(blocks: Blocks, source_language: str) -> Iterator[Problem]:
-    """A translation keeps the type of its source block, its figures and its sources."""
+    """A translation keeps the type of its source block, its figures and its sources, and
+    is made from the source text (directly or through other translations)."""
     for translations in blocks.values():
         source = translations.get(source_language)
         if source is None:
             continue
         for block_file in translations.values():
-            problem = _disagreement(block_file, source, source_language)
+            problem = (_disagreement(block_file, source, source_language)
+                       or _circular_source(block_file, translations, source_language))
             if problem is not None:
                 yield problem
+
+
+def _circular_source(block_file: BlockFile, translations: dict[str, BlockFile],
+                     source_language: str) -> Problem | None:
+    """A translation whose 'from' names itself, or a circle of translations: each would
+    match its recorded fingerprint forever, never stale however the source text changes."""
+    chain, current = [block_file.language], block_file
+    while current.language != source_language and current.block.translation is not None:
+        origin = current.block.translation.from_
+        if origin in chain:
+            return block_file.document.problem(
+                ("translation", "from"),
+                f"'from: {block_file.block.translation.from_}' never leads to the "
+                f"{source_language} text ({' → '.join([*chain, origin])}); translate from "
+                f"{source_language}, or from a translation of it")
+        chain.append(origin)
+        current = translations.get(origin)
+        if current is None:   # a source without a file: status says it is stale
+            break
+    return None
 
 
 def _disagreement(block_file: BlockFile, source: BlockFile,

@@ -195,23 +195,26 @@ class LibraryLoader:
         has a problem (in its file or against the other files)."""
         translations: dict[str, BlockFile] = {}
         source_troubled = False
+        unread: list[tuple[Path, int, int]] = []   # files that did not load: their problems
         # The source first: a translation without its record is told the fingerprint.
         paths = sorted(self._block_paths(directory, project),
                        key=lambda path: path.stem != project.source_language)
         for path in paths:
             before = len(self.problems)
             block_file = self._block(path)
-            source = translations.get(project.source_language)
             if block_file is None:
-                if source is not None:
-                    self.problems[before:] = [checks.with_fingerprint(problem, source)
-                                              for problem in self.problems[before:]]
+                unread.append((path, before, len(self.problems)))
                 continue
-            self.problems.extend(checks.block_problems(block_file, project, source_ids,
-                                                       source))
+            self.problems.extend(checks.block_problems(
+                block_file, project, source_ids, translations.get(project.source_language)))
             if path.stem == project.source_language:
                 source_troubled = len(self.problems) > before
             translations[path.stem] = block_file
+        for path, start, end in unread:
+            origin = translations.get(_translated_from(path) or project.source_language)
+            if origin is not None:
+                self.problems[start:end] = [checks.with_fingerprint(problem, origin)
+                                            for problem in self.problems[start:end]]
         return translations, source_troubled
 
     def _block_paths(self, directory: Path, project: Project) -> list[Path]:
@@ -342,3 +345,12 @@ class LibraryLoader:
             else:
                 self.problems.append(Problem(Location(shown(path)), f"unexpected file; {what}"))
         return found
+
+
+def _translated_from(path: Path) -> str | None:
+    """The language a block file that did not load says it is translated from, if it
+    says so: a record without its fingerprint is told the fingerprint of that text."""
+    data = sources.parse(path.read_bytes(), path).data
+    record = data.get("translation") if isinstance(data, dict) else None
+    origin = record.get("from") if isinstance(record, dict) else None
+    return origin if isinstance(origin, str) else None

@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
 
 from ..errors import Location, Problem
 from .clinics import Clinic
@@ -106,6 +109,35 @@ def written_problems(blocks: dict[str, dict[str, BlockFile]]) -> Iterator[Proble
                 wrong = _written_wrong(match, text)
                 if wrong:
                     yield Problem(block_file.document.locate(key_path, match[0]), wrong)
+            for key_path, text in _texts(block_file.block.model_dump(by_alias=True)):
+                for written, occurrence in _in_addresses(text):
+                    yield Problem(block_file.document.locate(key_path, written, occurrence), (
+                        f"'{written}' is a link's address (or an image's): a placeholder is "
+                        "filled with text, never with an address, and the link would lead "
+                        "nowhere; write it in the text, outside the parentheses"))
+
+
+@cache
+def _link_parser() -> MarkdownIt:
+    """Reads addresses as written: every link accepted, none percent-encoded."""
+    parser = MarkdownIt("commonmark", {"html": False})
+    parser.validateLink = lambda url: True
+    parser.normalizeLink = lambda url: url
+    return parser
+
+
+def _in_addresses(text: str) -> Iterator[tuple[str, int]]:
+    """(placeholder, how many times it is written before) of each placeholder written as
+    the address of a Markdown link or image, where no value could be put."""
+    if "{clinic." not in text or "](" not in text and "]:" not in text:
+        return
+    for token in _link_parser().parse(text):
+        for child in token.children or ():
+            address = child.attrGet("href") or child.attrGet("src") or ""
+            start = text.find(address)
+            for match in placeholders(address):
+                if not match["escape"] and start >= 0:
+                    yield match[0], text.count(match[0], 0, start + match.start())
 
 
 def unfilled_problems(blocks: dict[str, dict[str, BlockFile]],

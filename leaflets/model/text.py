@@ -113,13 +113,25 @@ def _phone_number(text: str) -> str:
     return text
 
 
+def _not_blank(text: str) -> str:
+    # Only spaces is empty on the page: a title or an alt text a reader gets nothing from.
+    if not text.strip():
+        raise broken("this value is only spaces; write its text, or leave the field out "
+                     "where it is optional")
+    return text
+
+
 _NOT_EMPTY = StringConstraints(min_length=1)
-Line = Annotated[str, _NOT_EMPTY, AfterValidator(_visible(one_line=True))]
-Text = Annotated[str, _NOT_EMPTY, AfterValidator(_visible(one_line=False))]
+Line = Annotated[str, _NOT_EMPTY, AfterValidator(_not_blank),
+                 AfterValidator(_visible(one_line=True))]
+Text = Annotated[str, _NOT_EMPTY, AfterValidator(_not_blank),
+                 AfterValidator(_visible(one_line=False))]
 Markdown = Text
-ClinicLine = Annotated[str, _NOT_EMPTY, AfterValidator(_visible(True, joiners=False)),
+ClinicLine = Annotated[str, _NOT_EMPTY, AfterValidator(_not_blank),
+                       AfterValidator(_visible(True, joiners=False)),
                        AfterValidator(_plainly_written), AfterValidator(_one_script_per_word)]
-ClinicText = Annotated[str, _NOT_EMPTY, AfterValidator(_visible(False, joiners=False)),
+ClinicText = Annotated[str, _NOT_EMPTY, AfterValidator(_not_blank),
+                       AfterValidator(_visible(False, joiners=False)),
                        AfterValidator(_plainly_written), AfterValidator(_one_script_per_word)]
 Email = Annotated[ClinicLine, AfterValidator(_email_address)]
 Phone = Annotated[Line, AfterValidator(_phone_number)]

@@ -185,13 +185,17 @@ def test_a_clinic_version_is_translated_and_approved_as_every_block(run, content
     assert f"{CLINIC_BLOCK}/de.yaml: stale" in out + err
 
 
+def build_basics_in_french(content: Path, output: Path) -> builder.Build:
+    """The French basics leaflet, generic and for every clinic, built into ``output``."""
+    return builder.build(builder.Paths(content=content, output=output),
+                         builder.Selection(languages=("fr",), leaflets=(BASICS,)),
+                         builder.Execution(jobs=1))
+
+
 def test_editing_a_clinic_version_rebuilds_that_clinic_as_a_clean_build_would(content,
                                                                             tmp_path):
-    selection = builder.Selection(languages=("fr",), leaflets=(BASICS,))
-
     def build(output: Path) -> builder.Build:
-        return builder.build(builder.Paths(content=content, output=output), selection,
-                             builder.Execution(jobs=1))
+        return build_basics_in_french(content, output)
 
     output = tmp_path / "out"
     build(output)

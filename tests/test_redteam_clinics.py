@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from leaflets import builder
 from leaflets.filling import BLANK
 
-from .test_clinics import BASICS, check, position, text_of
+from .test_clinics import BASICS, build_basics_in_french, check, position, text_of
 from .test_engine import built, files
 from .test_integrity import cli
 from .test_model import edit
@@ -25,11 +25,8 @@ def test_a_clinic_version_added_after_a_build_rebuilds_that_clinic_as_a_clean_bu
         content, tmp_path):
     """A new clinics/<clinic>/blocks/<block>/ changes what the clinic's editions print,
     though none of the files they were made from changed."""
-    selection = builder.Selection(languages=("fr",), leaflets=(BASICS,))
-
     def build(output: Path) -> builder.Build:
-        return builder.build(builder.Paths(content=content, output=output), selection,
-                             builder.Execution(jobs=1))
+        return build_basics_in_french(content, output)
 
     output = tmp_path / "out"
     build(output)

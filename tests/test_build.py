@@ -60,6 +60,8 @@ def test_known_titles_and_sources_are_in_the_text(shipped_build):
         # pdfium reads a hyphen that ends a line as U+FFFE, and joins the lines.
         assert title in text.replace("\u202f", " ").replace("\r\n", " ").replace("\ufffe", "-")
         assert "JCO Precision Oncology" in text
+        # A source's title that ends with its own question mark takes no full stop.
+        assert "immunothérapies ?." not in text and "?." not in text.replace(" ", "")
 
 
 def test_manifest_lists_every_pdf_with_its_checksum(shipped_build):

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from . import builder, preflight, report, reviews
+from . import builder, glossary, interchange, preflight, report, reviews, words
 from . import status as translation_status
 from .editions import GENERIC, Selection, select
 from .errors import ContentError, LeafletError, UsageError
@@ -33,10 +33,13 @@ commands:
           (check --preflight: preflight the press PDFs already built)
   status  translation status of every block: missing, stale (with what changed), draft,
           reviewed, approved (and why an approval no longer holds, with the diff);
-          --mark-current records that translations are up to date
+          --mark-current records that translations are up to date; --words counts
+          the words to translate (new, stale) per language and leaflet, for a quote
   approve record approvals bound to the text: approve --by NAME [--on DATE] LANG[:BLOCK]…
   watch   build, then rebuild what changed each time a file is saved (Ctrl-C to stop)
   bundle  zip a clinic's PDFs, catalogue page and checksums: bundle --clinic ID
+  translate  content for translators: translate export --lang de [--stale] [--format po]
+          -o de.xlf (XLIFF 2.0, or PO); translate import de.xlf (checked whole, then written)
   test    run the test suite (python3 build.py test [pytest options])
 """
 
@@ -54,7 +57,8 @@ def parser() -> argparse.ArgumentParser:
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="build",
-                        choices=["build", "check", "status", "approve", "watch", "bundle"],
+                        choices=["build", "check", "status", "approve", "watch", "bundle",
+                                 "translate"],
                         help="what to do (default: build)")
     parser.add_argument("--content", type=Path, default=builder.Paths.content, metavar="DIR",
                         help="content folder: project.yaml, sources.yaml, leaflets/, blocks/ "
@@ -111,9 +115,17 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--on", type=date.fromisoformat, default=date.today(),
                         metavar="YYYY-MM-DD", help="with approve: the date of the approval "
                                                    "(default: today)")
+    parser.add_argument("--stale", action="store_true",
+                        help="with translate export: only blocks not translated yet or stale")
+    parser.add_argument("-o", "--to", type=Path, metavar="FILE",
+                        help="with translate export: the file to write (XLIFF, or PO with "
+                             "--format po)")
     parser.add_argument("--mark-current", type=_list, default=(), metavar="SPECS",
                         help="with status: record that these translations match their source "
                              "now, e.g. de:tolerance or de (every block in German)")
+    parser.add_argument("--words", action="store_true",
+                        help="with status: the words to translate per language and leaflet "
+                             "(new, stale, total), as CAT tools count them, for a quote")
     return parser
 
 
@@ -123,13 +135,15 @@ def usage_problem(arguments: argparse.Namespace) -> str | None:
         return "--executor dask and --scheduler ADDRESS go together"
     if arguments.jobs < 1:
         return f"--jobs must be at least 1, found {arguments.jobs}"
-    if arguments.specs and arguments.command != "approve":
+    if arguments.specs and arguments.command not in ("approve", "translate"):
         return (f"unexpected {' '.join(arguments.specs)!r}: only 'approve' takes LANG[:BLOCK] "
                 "arguments; options start with --")
     if arguments.by and arguments.command != "approve":
         return "--by goes with 'approve'"
     if arguments.preflight and arguments.command != "check":
         return "--preflight goes with 'check'"
+    if arguments.words and arguments.command != "status":
+        return "--words goes with 'status'"
     return _preview_problem(arguments)
 
 
@@ -166,9 +180,12 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.command == "check":
             return check(paths, selection, arguments.strict, arguments.today)
         if arguments.command == "status":
-            return status(paths, selection, arguments.strict, arguments.mark_current)
+            return status(paths, selection, arguments.strict, arguments.mark_current,
+                          arguments.words)
         if arguments.command == "approve":
             return approve(paths, arguments.specs, arguments.by, arguments.on)
+        if arguments.command == "translate":
+            return translate(paths, arguments)
         if arguments.command == "bundle":
             return make_bundles(paths, arguments.clinic)
         if arguments.command == "watch":
@@ -192,7 +209,8 @@ def check(paths: builder.Paths, selection: Selection, strict: bool, today: date)
     print(report.readability_table(prepared.library, prepared.editions))
     review_warnings, overdue = report.review_dates(prepared.library, today)
     warnings = (report.readability(prepared.library, prepared.editions) + review_warnings
-                + report.approval_warnings(prepared.library, prepared.editions))
+                + report.approval_warnings(prepared.library, prepared.editions)
+                + glossary.glossary_warnings(prepared.library, prepared.editions))
     for warning in warnings:
         print(f"{'error' if strict else 'warning'}: {warning}", file=sys.stderr)
     if overdue or (strict and warnings):
@@ -227,7 +245,7 @@ def preflight_press_files(paths: builder.Paths) -> int:
 
 
 def status(paths: builder.Paths, selection: Selection, strict: bool,
-           mark_current: tuple[str, ...]) -> int:
+           mark_current: tuple[str, ...], word_counts: bool = False) -> int:
     if mark_current:
         # What it writes may be what the content lacks (a translation record): the
         # content is read again, strictly, once it is written.
@@ -243,6 +261,8 @@ def status(paths: builder.Paths, selection: Selection, strict: bool,
                + translation_status.approval_details(library, languages))
     for detail in details + translation_status.in_progress(library, languages):
         print(detail)
+    if word_counts:
+        print(words.word_table(library, languages))
     incomplete = translation_status.incomplete(library, [
         code for code in languages if code not in library.project.in_progress])
     if strict and incomplete:
@@ -326,6 +346,16 @@ def summary(result: builder.Build, seconds: float, output: Path) -> str:
         lines.append(f"{kind:8}{len(records):>6}{pages:>7}{size / 1024:>8.0f} K")
     lines.append(f"output: {output}  time: {seconds:.1f} s")
     return "\n".join(lines)
+
+
+def translate(paths: builder.Paths, arguments: argparse.Namespace) -> int:
+    """translate export --lang L [-o FILE] | translate import FILE."""
+    for line in interchange.command(load_library(paths.content), arguments.specs,
+                                    arguments.lang, kind=arguments.format,
+                                    stale_only=arguments.stale, leaflets=arguments.leaflet,
+                                    to=arguments.to):
+        print(line)
+    return EXIT_OK
 
 
 def make_bundles(paths: builder.Paths, clinics: tuple[str, ...]) -> int:

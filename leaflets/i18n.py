@@ -7,10 +7,13 @@ catalog under ``locales/``, so adding a language needs no code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, time
+from gettext import c2py
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton, get_day_names
 from babel.lists import format_list
 from babel.messages.catalog import Catalog
@@ -60,10 +63,12 @@ def load_catalog(locales_dir: Path, code: str) -> Translations:
 def _compile(path: Path, code: str, raw: bytes, template: bytes | None) -> Translations:
     catalog = _parse_catalog(path, code, raw)
     problems = _missing_entries(template, catalog, path)
+    lines = raw.decode("utf-8").splitlines()
     for message in catalog:
         if message.id:
-            problems += _entry_problems(message, path) or _placeholder_problems(
-                message, catalog, path)
+            problems += (_entry_problems(message, path)
+                         or _written_placeholder_problems(message, catalog, path, lines)
+                         or _placeholder_problems(message, catalog, path))
     if problems:
         raise ContentError(problems)
     buffer = BytesIO()
@@ -140,6 +145,73 @@ def _placeholder_problems(message, catalog: Catalog, path: Path) -> list[Problem
             for error in message.check(catalog)]
 
 
+# A placeholder as a translator may write it, right or not: "%(count)s", "%(cuont)s",
+# "%(count)" (its type dropped), "%(count s" (its parenthesis).
+_WRITTEN_PLACEHOLDER = re.compile(r"%\([^()\s]*\)?[a-zA-Z]?")
+
+
+def _written_placeholder_problems(message, catalog: Catalog, path: Path,
+                                  lines: list[str]) -> list[Problem]:
+    """Each form of a translation has exactly the source's placeholders: one dropped
+    would print nothing, one added or misspelled would break the page. A plural form
+    used for one number only (Arabic's "two") may leave out the count: its words say it."""
+    if not message.python_format:
+        return []
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    expected = {token for source in ids for token in _WRITTEN_PLACEHOLDER.findall(source)}
+    single = _single_number_forms(catalog) if isinstance(message.id, tuple) else set()
+    problems = []
+    for form, string in enumerate(strings):
+        where = _msgstr_lines(lines, message.lineno or 1, form if len(ids) > 1 else None)
+        found = _WRITTEN_PLACEHOLDER.findall(string)
+        for token in dict.fromkeys(found):
+            if token not in expected:
+                problems.append(Problem(_token_location(path, where, token), (
+                    f"the translation of '{_first(message.id)}' has the placeholder {token}, "
+                    f"which its source does not have; expected {_listed(expected)}, "
+                    "written exactly as in the source")))
+        dropped = sorted(expected - set(found))
+        if dropped and form not in single:
+            problems.append(Problem(Location(shown(path), where[0][0], 1), (
+                f"the translation of '{_first(message.id)}' leaves out {_listed(dropped)}; "
+                "the source has it: keep every %(name)s placeholder as it is")))
+    return problems
+
+
+def _single_number_forms(catalog: Catalog) -> set[int]:
+    """The plural forms of the catalog's language that only one number takes."""
+    form_of = c2py(catalog.plural_expr)
+    numbers: dict[int, list[int]] = {}
+    for number in range(1000):
+        numbers.setdefault(form_of(number), []).append(number)
+    return {form for form, taken in numbers.items() if len(taken) == 1}
+
+
+def _msgstr_lines(lines: list[str], msgid_line: int, form: int | None
+                  ) -> list[tuple[int, str]]:
+    """The numbered lines that hold one msgstr (a plural form's, if ``form``) of the
+    entry whose msgid is on ``msgid_line``, continuation lines included."""
+    keyword = "msgstr" if form is None else f"msgstr[{form}]"
+    held: list[tuple[int, str]] = []
+    for number in range(msgid_line, len(lines) + 1):
+        line = lines[number - 1]
+        if held and not line.startswith('"'):
+            break
+        if held or line.startswith(keyword + " "):
+            held.append((number, line))
+    return held or [(msgid_line, "")]
+
+
+def _token_location(path: Path, where: list[tuple[int, str]], token: str) -> Location:
+    number, line = next(((number, line) for number, line in where if token in line), where[0])
+    return Location(shown(path), number, line.find(token) + 1 if token in line else 1)
+
+
+def _listed(tokens) -> str:
+    return ", ".join(sorted(tokens)) or "no placeholder"
+
+
 def _first(message_id) -> str:
     return message_id[0] if isinstance(message_id, tuple) else message_id
 
@@ -187,13 +259,33 @@ def quotation_marks(translations: Translations) -> tuple[str, str]:
 # --- formatting ---------------------------------------------------------------------
 
 def format_figure(value: float, style: str, lang: Language) -> str:
-    if style == "percent":
-        return format_percent(value, locale=lang.locale)
-    return format_decimal(value, locale=lang.locale)
+    """A number in the locale's default numbering system (CLDR: Persian digits in 'fa',
+    Latin ones in 'ar')."""
+    formatter = format_percent if style == "percent" else format_decimal
+    return native_digits(formatter(value, locale=lang.locale, numbering_system="default"),
+                         lang)
+
+
+# The zero of each CLDR numbering system whose Unicode name is not its script's.
+_ZEROS = {"latn": "0", "arab": "\u0660", "arabext": "\u06f0", "beng": "\u09e6"}
+
+
+def native_digits(text: str, lang: Language) -> str:
+    """Latin digits written in the locale's default numbering system: Babel picks the
+    system's separators and signs but always writes Latin digits."""
+    system = lang.locale.default_numbering_system
+    zero = _ZEROS.get(system)
+    if zero is None:
+        script = Locale("en").scripts.get(system.title(), system)
+        try:
+            zero = unicodedata.lookup(f"{script} digit zero")
+        except KeyError:   # not a decimal system CLDR names after a script: keep Latin
+            zero = "0"
+    return text.translate({ord("0") + digit: ord(zero) + digit for digit in range(10)})
 
 
 def format_day(value: date, lang: Language) -> str:
-    return format_date(value, "long", locale=lang.locale)
+    return native_digits(format_date(value, "long", locale=lang.locale), lang)
 
 
 def format_partial_date(value: date | str, lang: Language) -> str:
@@ -204,8 +296,9 @@ def format_partial_date(value: date | str, lang: Language) -> str:
     if len(parts) == 3:
         return format_day(date(*parts), lang)
     if len(parts) == 2:
-        return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=lang.locale)
-    return str(parts[0])
+        return native_digits(format_skeleton("yMMMM", date(parts[0], parts[1], 1),
+                                             locale=lang.locale), lang)
+    return native_digits(str(parts[0]), lang)
 
 
 def format_days(days: list[str], lang: Language) -> str:
@@ -220,7 +313,7 @@ def format_days(days: list[str], lang: Language) -> str:
 
 def format_opening_hours(opens: str, closes: str, lang: Language) -> str:
     start, end = (time.fromisoformat(value) for value in (opens, closes))
-    return format_interval(start, end, "Hm", locale=lang.locale)
+    return native_digits(format_interval(start, end, "Hm", locale=lang.locale), lang)
 
 
 # --- typography ---------------------------------------------------------------------

@@ -27,9 +27,20 @@ class Language:
         return self.direction == "rtl"
 
 
+# The project's locale of a language where it is not CLDR's default ("en" → "en_GB").
+_locales: dict[str, str] = {}
+
+
+def use_locales(locales: dict[str, str]) -> None:
+    """Format each language with the locale the project names for it (project.yaml)."""
+    _locales.clear()
+    _locales.update(locales)
+    language.cache_clear()
+
+
 @cache
 def language(code: str) -> Language:
-    locale = Locale.parse(code.replace("-", "_"))
+    locale = Locale.parse(_locales.get(code, code).replace("-", "_"))
     likely = get_global("likely_subtags").get(str(locale)) or get_global("likely_subtags").get(
         locale.language, str(locale))
     script = locale.script or parse_locale(likely)[2] or "Latn"

@@ -105,3 +105,29 @@ def test_a_string_missing_from_a_catalog_is_an_error(tmp_path):
     assert [problem.message for problem in raised.value.problems] == [
         "'Notes' is missing from the catalog; run 'pybabel update -i locales/messages.pot "
         "-d locales' and translate it"]
+
+
+def test_numbers_and_dates_are_in_the_locales_own_digits():
+    """CLDR's default numbering system: Persian digits in Persian, Latin ones in Arabic."""
+    from leaflets.i18n import format_day, format_figure
+
+    persian = language("fa")
+    assert format_figure(11640, "number", persian) == "۱۱٬۶۴۰"
+    assert format_figure(0.25, "percent", persian).startswith("۲۵")
+    assert "۲۰۲۶" in format_day(date(2026, 11, 1), persian)
+    assert format_figure(11640, "number", language("ar")) == "11,640"
+
+
+def test_a_project_names_the_locale_of_a_language(tmp_path):
+    """The shipped library writes British English: its dates read '1 November 2026'."""
+    from leaflets.i18n import format_day
+    from leaflets.languages import use_locales
+    from leaflets.model import load_library
+
+    load_library(ROOT / "content")
+    assert format_day(date(2026, 11, 1), language("en")) == "1 November 2026"
+    use_locales({})   # a project that names no locale: CLDR's own for "en"
+    try:
+        assert format_day(date(2026, 11, 1), language("en")) == "November 1, 2026"
+    finally:
+        load_library(ROOT / "content")

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from babel import Locale
+
 from ..errors import Problem
 from ..files import asset_problem
 from ..languages import language
@@ -65,6 +67,23 @@ def _language_problems(project: Project, document: Document) -> Iterator[Problem
                                       "which has no font stack; add "
                                       f"'{script}: [<font family>, …]' under fonts.scripts")
     yield from _in_progress_problems(project, document)
+    yield from _locale_problems(project, document)
+
+
+def _locale_problems(project: Project, document: Document) -> Iterator[Problem]:
+    """A language's locale is a locale of that language ('en_GB' for 'en')."""
+    for code, name in project.locales.items():
+        where = ("locales", code)
+        if code not in project.languages:
+            yield document.problem(where, f"'{code}' has a locale but is not one of the "
+                                          f"languages ({', '.join(project.languages)})")
+        elif not known_locale(name):
+            yield document.problem(where, f"unknown locale '{name}': Babel has no locale data "
+                                          "for it; use a code such as 'en_GB' or 'pt_BR'")
+        elif Locale.parse(name.replace("-", "_")).language != Locale.parse(
+                code.replace("-", "_")).language:
+            yield document.problem(where, f"the locale '{name}' is not of the language "
+                                          f"'{code}'; expected a locale such as '{code}_…'")
 
 
 def _in_progress_problems(project: Project, document: Document) -> Iterator[Problem]:

@@ -3,12 +3,13 @@ read from, so that any later check can point at the line an author wrote."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..sources import Document
 from .blocks import Block
 from .clinics import Clinic
+from .glossary import Glossary
 from .schemas import Leaflet, Project, Source
 
 # A clinic's own version of a block is kept in ``Library.blocks`` under
@@ -74,6 +75,8 @@ class Library:
     # Every file read, by its path in the content folder (blocks/x/fr.yaml): the hash of
     # the bytes read, so that an output records the content it was made from.
     digests: dict[str, str]
+    # content/glossary.yaml: source terms and their approved translations (optional)
+    glossary: Glossary = field(default_factory=Glossary)
 
     @property
     def languages(self) -> list[str]:

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from .. import sources
 from ..errors import ContentError, Location, Problem, shown
+from ..languages import use_locales
 from . import checks, clinic_checks, placeholders
 from .blocks import BLOCK_TYPES
 from .clinics import Clinic
+from .glossary import read_glossary
 from .library import BlockFile, ClinicFile, LeafletFile, Library, clinic_block_key
 from .messages import describe, suggest, validate, well_formed
 from .schemas import IDENTIFIER, Leaflet, Model, Project, Source
@@ -54,8 +56,9 @@ class LibraryLoader:
                                           blocks))
         self.problems.extend(placeholders.written_problems(blocks))
         self.problems.extend(placeholders.unfilled_problems(blocks, leaflets, clinics))
+        glossary = read_glossary(self.root, project, self._read, self.problems)
         return Library(self.root, project, project_document, known_sources, sources_document,
-                       leaflets, blocks, clinics, self.digests), self.problems
+                       leaflets, blocks, clinics, self.digests, glossary), self.problems
 
     # --- reading files ------------------------------------------------------------
 
@@ -141,6 +144,7 @@ class LibraryLoader:
             self.problems.extend(checks.project_problems(project, document))
         if project is None or self.problems:
             raise ContentError(self.problems)
+        use_locales(project.locales)   # every later stage formats with the project's locales
         return project, document
 
     def _sources(self) -> tuple[dict[str, Source], list[str] | None, sources.Document]:

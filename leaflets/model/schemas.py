@@ -135,6 +135,9 @@ class Project(Model):
     # Languages being translated: checked, but built only when asked for with --lang,
     # and their missing translations are status, not errors.
     in_progress: list[Text] = Field(default_factory=list)
+    # The locale a language is formatted with, where CLDR's default is not this
+    # library's: {en: en_GB} for British dates.
+    locales: dict[Text, Text] = Field(default_factory=dict)
     format: Format = DEFAULT_FORMAT
     online_url: Annotated[str, StringConstraints(pattern=r"^https://\S*\{leaflet\}\S*$")]
     fonts: Fonts

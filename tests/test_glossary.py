@@ -1,0 +1,113 @@
+"""The glossary: approved terms per language, matched with each language's endings and
+prefixes, and `check` warning where a translation lacks every approved form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leaflets.editions import Selection, select
+from leaflets.glossary import glossary_terms, glossary_warnings, uses
+from leaflets.model import load_library
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("language", "forms", "text"), [
+    ("de", ["Checkpoint-Inhibitor"], "Die Checkpoint-Inhibitoren wirken."),   # ending
+    ("de", ["Chemotherapie"], "Bei der CHEMOTHERAPIE"),                      # case
+    ("tr", ["bağışıklık sistemi"], "İşi bağışıklık sisteminiz yapar."),       # suffix
+    ("tr", ["immünoterapi"], "İMMÜNOTERAPİ sırasında"),                       # dotted İ
+    ("ar", ["العلاج المناعي"], "ولا يهاجم بالعلاجِ المناعيِّ"),               # ب + article, vowels
+    ("ar", ["الجهاز المناعي"], "دور جهازك المناعي هو"),                       # no article
+    ("ar", ["مثبطات نقاط التفتيش"], "«مثبطات نقاط التفتيش»"),
+    ("en", ["immunotherapy", "immunotherapies"], "Immunotherapies differ."),
+    ("fr", ["immunothérapie"], "l’immunothérapie"),                           # elision
+])
+def test_a_form_is_found_with_the_language_s_endings_and_prefixes(language, forms, text):
+    assert uses(language, forms, [text])
+
+
+@pytest.mark.parametrize(("language", "forms", "text"), [
+    ("de", ["Checkpoint-Inhibitor"], "Die Checkpoint-Hemmer wirken."),
+    ("de", ["Immunsystem"], "Das macht Ihre Abwehr aktiver."),
+    ("tr", ["kontrol noktası inhibitörleri"], "kontrol inhibitörleri noktası"),   # order
+    ("ar", ["العلاج المناعي"], "العلاج الكيميائي"),
+    ("en", ["immunotherapy"], "Immunotherapies differ."),   # "y" → "ies" must be listed
+    ("fr", ["inhibiteurs de points de contrôle"], "inhibiteurs de"),   # cut by the passage
+])
+def test_a_form_is_not_found_where_the_text_does_not_use_it(language, forms, text):
+    assert not uses(language, forms, [text])
+
+
+def test_the_shipped_glossary_holds_the_leaflets_terms_in_every_language():
+    library = load_library(ROOT / "content")
+    for term in ("immunothérapie", "inhibiteurs de points de contrôle", "pseudo-progression",
+                 "biomarqueur", "système immunitaire", "chimiothérapie", "effets secondaires"):
+        entry = library.glossary.terms[term]
+        assert all(entry.forms(code) for code in ("en", "de", "tr", "ar")), term
+    warned = {str(warning) for warning in glossary_warnings(library, select(library, Selection()))}
+    # The translations of "inhibiteurs de points de contrôle", "pseudo-progression" and
+    # "biomarqueur" are each found in every language's text (German's Checkpoint-Hemmer
+    # is an approved form).
+    for term in ("inhibiteurs de points de contrôle", "pseudo-progression", "biomarqueur"):
+        assert not any(f"says '{term}'" in warning for warning in warned), warned
+
+
+def test_glossary_terms_gives_a_source_text_s_terms_with_their_forms_in_a_language():
+    library = load_library(ROOT / "content")
+    found = glossary_terms(library, "de", "Les inhibiteurs de points de contrôle et la "
+                                          "chimiothérapie.")
+    assert found == [("chimiothérapie", ["Chemotherapie", "Chemo-"]),
+                     ("inhibiteurs de points de contrôle",
+                      ["Checkpoint-Inhibitor", "Checkpoint-Hemmer"])]
+    assert glossary_terms(library, "de", "Rien de tout cela.") == []
+
+
+def test_check_warns_at_the_translation_field_that_lacks_every_approved_form(content, run):
+    german = content / "blocks/checkpoint-inhibitors/de.yaml"
+    german.write_text(german.read_text().replace("Checkpoint-Hemmer", "Kontrollpunkt-Blocker"))
+    code, _, err = run("check", "--lang", "de", "--content", str(content), "--output",
+                       str(content.parent / "output"))
+    assert code == 0, err
+    # The title (line 6, its value at column 8) is the first field whose French says it.
+    assert ("warning: content/blocks/checkpoint-inhibitors/de.yaml:6:8: the source (fr) says "
+            "'inhibiteurs de points de contrôle' here, which the glossary translates as "
+            "'Checkpoint-Inhibitor' or 'Checkpoint-Hemmer'; this translation uses none of "
+            "them") in err.replace(str(content.parent) + "/", "")
+    code, _, err = run("check", "--strict", "--lang", "de", "--content", str(content),
+                       "--output", str(content.parent / "output"))
+    assert code == 1
+    assert "error: " in err and "says 'inhibiteurs de points de contrôle'" in err
+
+
+def test_every_glossary_problem_is_told_at_once_with_its_place(content, run):
+    (content / "glossary.yaml").write_text(
+        "immunothérapie:\n"
+        "  dee: Immuntherapie\n"        # line 2: not a language of the project
+        "  en: [immunotherapy, 3]\n"    # line 3: a number among the forms
+        "biomarqueur:\n"
+        "  tr: ''\n")                   # line 5: an empty form
+    code, _, err = run("check", "--content", str(content), "--output",
+                       str(content.parent / "output"))
+    assert code == 1
+    shown = err.replace(str(content.parent) + "/", "")
+    assert "content/glossary.yaml:2:3: 'dee' is not one of the project's languages " \
+           "(did you mean 'de'?)" in shown
+    assert "content/glossary.yaml:3:23:" in shown
+    assert "content/glossary.yaml:5:7:" in shown
+    assert "Traceback" not in err
+
+
+def test_an_exception_silences_a_block_and_is_told_when_no_longer_needed(content):
+    glossary = content / "glossary.yaml"
+    excepted = "    de: [tolerance, what-is-immunotherapy]\n"
+    glossary.write_text(glossary.read_text().replace("    de: [tolerance]\n", excepted))
+    library = load_library(content)
+    warned = [str(warning) for warning in glossary_warnings(library, select(library, Selection()))]
+    # tolerance's German lacks "Immunsystem" (excepted: no warning); what-is-immunotherapy's
+    # uses it, so its exception is needless.
+    assert not any("tolerance/de.yaml" in warning for warning in warned)
+    assert any("glossary.yaml" in warning and "'what-is-immunotherapy' now uses an approved "
+               "form of 'système immunitaire'" in warning for warning in warned), warned

@@ -19,9 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".leaflets-installed"
-# What WeasyPrint needs from the system, and the fonts the shipped project uses.
+# What WeasyPrint needs from the system, the fonts the shipped project uses, and the
+# Hunspell dictionaries of its languages (check's spelling).
 SYSTEM_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-core",
-                   "libgs-common"]
+                   "libgs-common", "hunspell-fr", "hunspell-en-gb", "hunspell-de-de", "hunspell-tr",
+                   "hunspell-ar"]
 # The catalogue page is tested in a real browser: Debian's Chromium, driven by Playwright.
 # Without root it cannot be installed here; those tests then skip and say why.
 TEST_SYSTEM_PACKAGES = ["chromium"]

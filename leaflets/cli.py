@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from . import builder, glossary, interchange, preflight, report, reviews, words
+from . import builder, glossary, interchange, preflight, report, reviews, spelling, words
 from . import status as translation_status
 from .editions import GENERIC, Selection, select
 from .errors import ContentError, LeafletError, UsageError
@@ -39,7 +39,7 @@ commands:
   watch   build, then rebuild what changed each time a file is saved (Ctrl-C to stop)
   bundle  zip a clinic's PDFs, catalogue page and checksums: bundle --clinic ID
   translate  content for translators: translate export --lang de [--stale] [--format po]
-          -o de.xlf (XLIFF 2.0, or PO); translate import de.xlf (checked whole, then written)
+          -o de.xlf (XLIFF 2.0 or PO); translate import de.xlf; translate new es (a language)
   test    run the test suite (python3 build.py test [pytest options])
 """
 
@@ -210,7 +210,8 @@ def check(paths: builder.Paths, selection: Selection, strict: bool, today: date)
     review_warnings, overdue = report.review_dates(prepared.library, today)
     warnings = (report.readability(prepared.library, prepared.editions) + review_warnings
                 + report.approval_warnings(prepared.library, prepared.editions)
-                + glossary.glossary_warnings(prepared.library, prepared.editions))
+                + glossary.glossary_warnings(prepared.library, prepared.editions)
+                + spelling.spelling_warnings(prepared.library, paths.locales))
     for warning in warnings:
         print(f"{'error' if strict else 'warning'}: {warning}", file=sys.stderr)
     if overdue or (strict and warnings):
@@ -353,7 +354,7 @@ def translate(paths: builder.Paths, arguments: argparse.Namespace) -> int:
     for line in interchange.command(load_library(paths.content), arguments.specs,
                                     arguments.lang, kind=arguments.format,
                                     stale_only=arguments.stale, leaflets=arguments.leaflet,
-                                    to=arguments.to):
+                                    to=arguments.to, locales=paths.locales):
         print(line)
     return EXIT_OK
 

@@ -114,8 +114,8 @@ def stale_details(library: Library, languages: list[str]) -> list[str]:
             heading = (f"{entry.block_file.document.path}: stale — its source "
                        f"{source.document.path} changed since fingerprint "
                        f"{translation.fingerprint}")
-            details.append(_diff_since(heading, source, translation.fingerprint,
-                                       "translated from"))
+            details.append(diff_since(heading, source, translation.fingerprint,
+                                      "translated from"))
     return details
 
 
@@ -133,18 +133,19 @@ def approval_details(library: Library, languages: list[str]) -> list[str]:
             heading = f"{block_file.document.path}: approval on {review.on} no longer holds"
             sealed = partial(seal, library)
             if review.fingerprint and review.fingerprint != sealed(block):
-                details.append(_diff_since(f"{heading} — its text or its sources changed",
-                                           block_file, review.fingerprint, "approved", sealed))
+                details.append(diff_since(f"{heading} — its text or its sources changed",
+                                          block_file, review.fingerprint, "approved", sealed))
             elif source and review.source and review.source != sealed(source.block):
-                details.append(_diff_since(f"{heading} — its source {source.document.path} "
-                                           "changed", source, review.source, "approved against",
-                                           sealed))
+                details.append(diff_since(f"{heading} — its source {source.document.path} "
+                                          "changed", source, review.source, "approved against",
+                                          sealed))
     return details
 
 
-def _diff_since(heading: str, block_file: BlockFile, fingerprint: str, then: str,
-                fingerprint_of: Callable[[Block], str] = Block.fingerprint) -> str:
-    """The changes to a block since the version whose fingerprint is ``fingerprint``."""
+def diff_since(heading: str, block_file: BlockFile, fingerprint: str, then: str,
+               fingerprint_of: Callable[[Block], str] = Block.fingerprint) -> str:
+    """The changes to a block since the version whose fingerprint is ``fingerprint``
+    (recovered from git history), under ``heading``."""
     old = _source_at_fingerprint(block_file, fingerprint, fingerprint_of)
     if old is None:
         return f"{heading}; that version is not in git history, so compare the whole text"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,12 @@ from leaflets.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+
+
+def pytest_configure(config) -> None:
+    """The spelling check's cache of verdicts goes to a folder of the test run's own, not
+    the user's ~/.cache: tests leave nothing outside their temporary folders."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="leaflets-test-cache-")
 
 
 @pytest.fixture

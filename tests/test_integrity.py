@@ -119,13 +119,14 @@ def test_a_wrong_placeholder_in_a_catalog_is_located_not_a_traceback(content, tm
     text = catalog.read_text()
     start = text.index('msgid "Page %(page)s of %(pages)s"')
     msgstr = text.index("msgstr", start)
-    line = text[:start].count("\n") + 1
+    line = text[:msgstr].count("\n") + 1
     end = text.index("\n", msgstr)
     catalog.write_text(text[:msgstr] + 'msgstr "Seite %(pag)s von %(pages)s"' + text[end:])
     code, _, err = run(*cli(content, tmp_path / "out", "--lang", "de", "--locales",
                             str(tmp_path / "locales")))
     assert code == 1 and "Traceback" not in err
-    assert f"messages.po:{line}:1:" in err and "placeholder" in err
+    # At the msgstr, where the placeholder is written wrong ('msgstr "Seite ' is 14 long).
+    assert f"messages.po:{line}:15:" in err and "placeholder" in err
 
 
 def test_a_catalog_that_is_not_utf8_is_located(content, tmp_path, run):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,47 @@ def test_po_round_trip(content, tmp_path):
     lines = interchange.import_file(load_library(content), path)
     assert len(lines) == 1
     assert load_library(content).blocks["tolerance"]["de"].block.title == "Meist gut verträglich"
+
+
+def _notes(path: Path, name: str, category: str) -> list[str]:
+    unit = etree.parse(str(path)).find(f".//x:unit[@name='{name}']", X)
+    return [note.text for note in unit.iterfind(f"x:notes/x:note[@category='{category}']", X)]
+
+
+def _git(folder: Path, *arguments: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
+                    "-c", "commit.gpgsign=false", *arguments], cwd=folder, check=True,
+                   capture_output=True)
+
+
+def test_a_stale_unit_carries_the_source_diff_since_its_translation(content, tmp_path):
+    _git(content, "init", "-q")
+    _git(content, "add", ".")
+    _git(content, "commit", "-q", "-m", "the content as translated")
+    french = content / "blocks/tolerance/fr.yaml"
+    french.write_text(french.read_text().replace("Un traitement en général mieux supporté",
+                                                 "Un soin en général mieux supporté"))
+    path = _export(content, tmp_path)
+    [note] = _notes(path, "tolerance/title", "stale")
+    assert note.startswith("stale: the source changed since this translation")
+    assert "    -title: Un traitement en général mieux supporté" in note.splitlines()
+    assert "    +title: Un soin en général mieux supporté" in note.splitlines()
+    assert not _notes(path, "contact/title", "stale")   # a current block has none
+
+
+def test_a_stale_unit_without_git_history_says_to_compare_the_whole_text(content, tmp_path):
+    french = content / "blocks/tolerance/fr.yaml"
+    french.write_text(french.read_text().replace("Un traitement", "Un soin"))
+    [note] = _notes(_export(content, tmp_path), "tolerance/title", "stale")
+    assert note.endswith("that version is not in git history, so compare the whole text")
+
+
+def test_a_unit_using_a_glossary_term_has_its_approved_german_forms(content, tmp_path):
+    path = _export(content, tmp_path)
+    assert "glossary: immunothérapie → Immuntherapie" in _notes(path, "tolerance/body",
+                                                                "context")
+    assert not any(note.startswith("glossary: immunothérapie")
+                   for note in _notes(path, "tolerance/title", "context"))
+    catalog = path.with_name("de.po")
+    catalog.write_bytes(interchange.export(load_library(content), "de", "po"))
+    assert "#. glossary: immunothérapie → Immuntherapie" in catalog.read_text()

@@ -25,7 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..errors import Location, Problem, shown
 from ..sources import Document, KeyPath
 from .messages import describe, suggest
-from .schemas import Project
+from .schemas import Project, known_locale
 from .text import Line
 
 GLOSSARY_FILE = "glossary.yaml"
@@ -107,6 +107,10 @@ class _Entry:
                 exceptions = self._exceptions((source_term, EXCEPT), value)
             elif name in self.project.languages:
                 forms[name] = self._forms((source_term, name), value)
+            elif isinstance(name, str) and known_locale(name):
+                # A termbase may hold more languages than the project prints (one taken
+                # out of it, one not added yet): their forms are kept out of the checks.
+                self._forms((source_term, name), value)
             else:
                 self.fail((source_term, name), (
                     f"{describe(name)} is not one of the project's languages"
@@ -124,7 +128,7 @@ class _Entry:
                                 f"e.g. {{de: [tolerance]}}; found {describe(value)}")
             return {}
         for code in value:
-            if code not in self.project.languages:
+            if code not in self.project.languages and not known_locale(str(code)):
                 self.fail((*key_path, code), f"{describe(code)} is not one of the project's "
                           f"languages{suggest(str(code), self.project.languages)}", key=True)
         return {code: tuple(ids) for code, ids in value.items()}

@@ -125,6 +125,13 @@ def _no_glyph(character: str, stack: list[str]) -> str:
             f"{', '.join(stack)}")
 
 
+def unprintable(library: Library, code: str, text: str) -> str:
+    """Why some text in a language cannot be printed: the characters no font of its stack
+    draws ('' if every one is drawn)."""
+    stack, drawn = _drawn(library, coverage(library), code)
+    return "; ".join(_no_glyph(character, stack) for character in _undrawable(text, drawn))
+
+
 def missing_glyphs(library: Library, editions: list[Edition]) -> list[Problem]:
     """One problem per character that no font of its language's stack covers, in each
     value it is written in."""

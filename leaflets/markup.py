@@ -230,8 +230,15 @@ def unfaithful_markup_problems(library: Library) -> list[Problem]:
     title, HTML, code…), each located where it is written, with what to write instead."""
     return [problem for translations in library.blocks.values()
             for block_file in translations.values()
-            for key_path, markdown in _markdown_values(block_file.block.model_dump(by_alias=True))
-            for problem in _unfaithful(_Finder(block_file.document, key_path, markdown))]
+            for problem in unfaithful_in(block_file.document,
+                                         block_file.block.model_dump(by_alias=True))]
+
+
+def unfaithful_in(document: Document, data: object) -> list[Problem]:
+    """The unfaithful Markdown of one block's data, located in its document (a block
+    file, or one an import is about to write)."""
+    return [problem for key_path, markdown in _markdown_values(data)
+            for problem in _unfaithful(_Finder(document, key_path, markdown))]
 
 
 def _markdown_values(data: object, key_path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:

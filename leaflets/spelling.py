@@ -84,9 +84,14 @@ class _Verdicts:
         name = f"spelling-{path.name}-{digest.hexdigest()[:16]}.json"
         verdicts = cls(path, _cache_folder() / name)
         try:
-            verdicts.known = json.loads(verdicts.cache_file.read_text())
+            known = json.loads(verdicts.cache_file.read_text())
         except (OSError, ValueError):
-            pass   # no cache yet, or a damaged one: the dictionary answers
+            known = {}   # no cache yet, or a damaged one: the dictionary answers
+        # Only verdicts are kept: a file damaged into other JSON ([], "no") would otherwise
+        # break the check or, read as truthy, pass a misspelt word.
+        if isinstance(known, dict):
+            verdicts.known = {word: known[word] for word in known
+                              if isinstance(known[word], bool)}
         return verdicts
 
     def __call__(self, word: str) -> bool:
@@ -263,9 +268,12 @@ def spelling_warnings(library: Library, locales: Path,
     for code in library.languages:
         name = dictionary_name(code, dictionaries)
         if name is None:
-            warnings.append(library.project_document.problem(("languages",), (
-                f"no Hunspell dictionary for '{code}' (install hunspell-{code}): its spelling "
-                "is not checked")))
+            # Debian names the packages in lower case with hyphens: hunspell-pt-br.
+            package = "hunspell-" + code.lower().replace("_", "-")
+            warnings.append(library.project_document.problem(
+                ("languages", library.languages.index(code)), (
+                    f"no Hunspell dictionary for '{code}' (on Debian, the package {package} "
+                    "may have it): its spelling is not checked")))
             continue
         spellers[code] = _Speller(code, name, _Verdicts.of(dictionaries / name),
                                   listed.get(code, set()))

@@ -108,13 +108,17 @@ def test_turkish_and_arabic_are_checked(content):
 
 def test_a_language_without_a_dictionary_is_one_warning_not_a_crash(content, tmp_path):
     (tmp_path / "dictionaries").mkdir()
+    library = load_library(content)   # its locales: en is en_GB
     assert dictionary_name("en", tmp_path / "dictionaries") is None
-    assert dictionary_name("en") == "en_GB"   # the project's locale, en_GB
+    assert dictionary_name("en") == "en_GB"
     found = [str(warning) for warning in spelling_warnings(
-        load_library(content), LOCALES, tmp_path / "dictionaries")]
+        library, LOCALES, tmp_path / "dictionaries")]
     assert len(found) == 5
-    assert found[0].endswith("no Hunspell dictionary for 'fr' (install hunspell-fr): its "
-                             "spelling is not checked")
+    # Each at its own entry of 'languages' (fr is the first: project.yaml line 6, column 13).
+    assert found[0].endswith("content/project.yaml:6:13: no Hunspell dictionary for 'fr' "
+                             "(on Debian, the package hunspell-fr may have it): its spelling "
+                             "is not checked")
+    assert "content/project.yaml:6:29: no Hunspell dictionary for 'ar'" in found[4]
 
 
 def test_a_malformed_word_list_is_a_located_error(content):

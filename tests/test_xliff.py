@@ -93,6 +93,7 @@ def test_links_and_emphasis_survive_an_xliff_round_trip_byte_for_byte(content, t
     copied = etree.tostring(segment.find("x:source", X))   # a CAT tool's "copy source"
     segment.append(etree.fromstring(copied.replace(b"<source", b"<target")
                                     .replace(b"</source", b"</target")))
+    segment.set("state", "translated")   # confirmed, as a CAT tool marks it
     tree.write(str(path))
     interchange.import_file(load_library(content), path)
     assert load_library(content).blocks["tolerance"]["de"].block.body == body
@@ -110,13 +111,14 @@ def test_every_import_error_is_located_and_nothing_is_written(content, tmp_path)
     tree.find(".//x:unit[@name='tolerance/title']", X).set("name", "tolerance/colour")
     tree.find(".//x:unit[@name='contact/title']//x:target", X).text = " "
     tree.find(".//x:unit[@name='daily-life/title']//x:target", X).text = "Alltag\u202e"
+    tree.find(".//x:unit[@name='sources/title']//x:target", X).text = "Quellen \u2603"
     tree.write(str(path))
     before = (content / "blocks/tolerance/de.yaml").read_bytes()
     with pytest.raises(ContentError) as raised:
         interchange.import_file(load_library(content), path)
     messages = [str(problem) for problem in raised.value.problems]
     expected = ["inline code 1", "unknown unit id 'tolerance/colour'", "is empty",
-                "U+202E"]
+                "U+202E", "U+2603 '☃' (SNOWMAN) has no glyph in Noto Sans"]
     for wanted in expected:
         found = [message for message in messages if wanted in message]
         assert found, (wanted, messages)
@@ -189,3 +191,21 @@ def test_a_unit_using_a_glossary_term_has_its_approved_german_forms(content, tmp
     catalog = path.with_name("de.po")
     catalog.write_bytes(interchange.export(load_library(content), "de", "po"))
     assert "#. glossary: immunothérapie → Immuntherapie" in catalog.read_text()
+
+
+def test_an_import_that_check_would_refuse_writes_nothing(content, tmp_path):
+    """A target that starts a body with a heading is what 'check' refuses: import refuses it
+    first, at the unit, instead of writing a block the next build stops at."""
+    path = _export(content, tmp_path)
+    tree, target = _target_of(path, "tolerance/body")
+    for child in list(target):
+        target.remove(child)
+    target.text = "# Überschrift\n\nEin Absatz."
+    tree.write(str(path))
+    before = (content / "blocks/tolerance/de.yaml").read_bytes()
+    with pytest.raises(ContentError) as raised:
+        interchange.import_file(load_library(content), path)
+    messages = [str(problem) for problem in raised.value.problems]
+    assert any("de.xlf:" in message and "is a heading inside a body" in message
+               for message in messages), messages
+    assert (content / "blocks/tolerance/de.yaml").read_bytes() == before

@@ -18,6 +18,8 @@ import yaml
 
 from .. import sources
 from ..errors import ContentError, Location, Problem
+from ..glyphs import unprintable
+from ..markup import unfaithful_in
 from ..model import BLOCK_TYPES, Library
 from ..model.messages import validate
 from ..model.text import hidden_character
@@ -99,6 +101,11 @@ class _Import:
             self.fail(imported.location, f"the target of '{imported.id}' has U+{ord(hidden):04X} "
                                          f"({name}), an invisible character; remove it")
             return False
+        undrawn = unprintable(self.library, self.language, imported.text)
+        if undrawn:
+            self.fail(imported.location, f"the target of '{imported.id}' cannot be printed: "
+                                         f"{undrawn}; use another character")
+            return False
         return True
 
     def block_file(self, key: str, texts: dict[tuple, tuple[str, Imported]]
@@ -116,8 +123,9 @@ class _Import:
         record = existing.block.translation if existing else None
         if not changed and record is not None and record.fingerprint == fingerprint:
             return None
-        review = data.get("review") if not changed else {"status": "draft"}
-        data = {"type": data["type"], "review": review,
+        # A draft even with the same text: its approval was of a translation of another
+        # source (the fingerprint changes), which a reviewer has to look at again.
+        data = {"type": data["type"], "review": {"status": "draft"},
                 "translation": {"from": self.source_language, "fingerprint": _Quoted(fingerprint)},
                 **{name: value for name, value in data.items()
                    if name not in ("type", "review", "translation")}}
@@ -136,6 +144,7 @@ class _Import:
         document = sources.parse(raw, path)
         found: list[Problem] = list(document.problems)
         validate(document, BLOCK_TYPES[document.data["type"]], found)
+        found += unfaithful_in(document, document.data)   # what check would refuse
         for problem in found:
             self.fail(where, f"the {self.language} text of '{key}' would not be valid: "
                              f"{problem.message}")

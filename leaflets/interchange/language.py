@@ -116,7 +116,11 @@ class _NewLanguage:
                 "catalog from; found no file")))
 
     def project_text(self) -> bytes:
-        text = self.project_path.read_text(encoding="utf-8")
+        # Read without translating line ends, edited with "\n" and given back its own: a
+        # file written on Windows (every line CRLF) keeps them, and only two lines change.
+        raw = self.project_path.read_bytes().decode("utf-8")
+        crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
+        text = raw.replace("\r\n", "\n") if crlf else raw
         edited = _edited_project(text, self.code)
         if edited is None or not _same_but_for(text, edited, self.code):
             raise ContentError([self.document.problem(("languages",), key=True, message=(
@@ -124,7 +128,7 @@ class _NewLanguage:
                 "line ('languages: [fr, en]') and 'in_progress' likewise or absent, so that "
                 f"'{self.code}' can be added without touching the rest of the file; found "
                 f"another shape: add '{self.code}' to both by hand"))])
-        return edited.encode("utf-8")
+        return (edited.replace("\n", "\r\n") if crlf else edited).encode("utf-8")
 
     def catalog_bytes(self) -> bytes:
         """The catalog ``pybabel init`` would make: the template's messages, untranslated,

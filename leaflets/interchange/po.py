@@ -57,5 +57,9 @@ def read_po_file(path: Path) -> ImportedFile:
             problems.append(Problem(location, "this message has no msgctxt: export the file "
                                               "again with 'build.py translate export'"))
             continue
+        if message.fuzzy:
+            # Not confirmed by the translator (as msgfmt, left out): a stale block exported
+            # fuzzy with its old translation would otherwise be imported current unchanged.
+            continue
         units.append(Imported(message.context, message.string or "", location))
     return ImportedFile(str(catalog.locale or ""), Location(where), fingerprints, units, problems)

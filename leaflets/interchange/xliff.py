@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..errors import Location, Problem, shown
 from . import inline
-from .units import CURRENT, NEW, BlockUnits, Unit
+from .units import CURRENT, NEW, STALE, BlockUnits, Unit
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
 OURS = "urn:leaflets:interchange:1"
@@ -254,9 +254,20 @@ def read_xliff(path: Path) -> ImportedFile:
                                "'build.py translate export'")
         fingerprints[group.get("name") or group.get("id", "")] = (fingerprint, reader.where(group))
     for unit in root.iter(_q("unit")):
+        if not _confirmed(unit):
+            continue
         units.append(_read_unit(reader, unit))
     return ImportedFile(root.get("trgLang") or "", reader.where(root), fingerprints,
                         [unit for unit in units if unit is not None], reader.problems)
+
+
+def _confirmed(unit: etree._Element) -> bool:
+    """Whether a unit's target is the translator's: a stale block's units are exported
+    'initial' with their old translation, and one still 'initial' was not looked at (as a
+    fuzzy PO entry): importing it would record the old text as current."""
+    group, segment = unit.getparent(), unit.find(_q("segment"))
+    stale = group is not None and group.get(f"{{{OURS}}}state") == STALE
+    return not (stale and segment is not None and segment.get("state", "initial") == "initial")
 
 
 def _read_unit(reader: _Reader, unit: etree._Element) -> Imported | None:

@@ -24,6 +24,7 @@ import unicodedata
 
 from .editions import Edition, printed_blocks
 from .errors import Problem
+from .languages import folded
 from .markup import located_passages
 from .model import BlockFile, Library
 
@@ -37,9 +38,7 @@ _SHORTEST_STEM = 2   # what is left of an Arabic word once a proclitic is taken 
 
 def words(language: str, text: str) -> list[str]:
     """The words of a text as they are compared: lowered, Arabic letters normalised."""
-    if language == "tr":
-        text = text.replace("I", "ı").replace("İ", "i")
-    text = "".join(character for character in unicodedata.normalize("NFC", text.casefold())
+    text = "".join(character for character in unicodedata.normalize("NFC", folded(language, text))
                    if unicodedata.category(character) != "Mn")
     if language == "ar":
         text = text.translate(_ARABIC_LETTERS)

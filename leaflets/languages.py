@@ -45,3 +45,11 @@ def language(code: str) -> Language:
         locale.language, str(locale))
     script = locale.script or parse_locale(likely)[2] or "Latn"
     return Language(code, locale, "rtl" if locale.text_direction == "rtl" else "ltr", script)
+
+
+def folded(code: str, text: str) -> str:
+    """Text without case, as its language lowers it (Turkish: İ → i, I → ı): how words are
+    compared by the spelling check and the glossary."""
+    if code == "tr":
+        text = text.replace("İ", "i").replace("I", "ı")
+    return text.casefold()

@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import ContentError, Location, Problem, shown
-from .languages import language
+from .languages import folded, language
 from .markup import located_passages
 from .model import Library
 from .sources import load
@@ -131,13 +131,6 @@ class _Speller:
             return True
         parts = word.split("-")
         return len(parts) > 1 and all(self.knows(part) for part in parts if part)
-
-
-def folded(code: str, word: str) -> str:
-    """A word without case, as its language lowers it (Turkish: İ → i, I → ı)."""
-    if code == "tr":
-        word = word.replace("İ", "i").replace("I", "ı")
-    return word.casefold()
 
 
 # --- words of a text --------------------------------------------------------------------

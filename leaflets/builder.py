@@ -36,19 +36,30 @@ from .filling import filled_text
 from .glyphs import catalog_glyphs, missing_glyphs
 from .i18n import load_catalog, typography
 from .inputs import TOOL, CurrentHashes, Roots
-from .kinds import EditionKind, Product, Site, SiteKind, default_edition_kinds, default_site_kinds
+from .kinds import (
+    EditionKind,
+    OutputKind,
+    Page,
+    PageKind,
+    Product,
+    Site,
+    SiteKind,
+    default_edition_kinds,
+    default_site_kinds,
+)
 from .languages import language
 from .markup import hidden_text_problems, image_problems_of, unfaithful_markup_problems
 from .model import Library, LibraryLoader
 from .model.checks import figure_problems
 from .outputs import Outputs, Record, output_lock, remove_partial_files, sha256
 from .registry import FORMATS, VARIANTS, missing_files
-from .render import Job, Rendered
+from .render import Job
 from .tasks import Task, render_html
 from .templates import Templates
 from .workers import Execution, RenderSettings, executor, render_job
 
 ROOT = Path(__file__).resolve().parent.parent
+KNOWN_KINDS = frozenset(kind.name for kind in default_edition_kinds())
 __all__ = ["Build", "Builder", "Execution", "GENERIC", "Outcome", "Paths", "Selection", "build",
            "prepare", "render_html"]
 
@@ -156,13 +167,15 @@ class Builder:
                  execution: Execution = Execution(), *, release: bool = False,
                  progress: Callable[[Outcome, int], None] = lambda outcome, total: None,
                  waiting: Callable[[Path], None] = lambda lock: None,
-                 edition_kinds: tuple[EditionKind, ...] | None = None,
-                 site_kinds: tuple[SiteKind, ...] | None = None):
+                 edition_kinds: tuple[OutputKind, ...] | None = None,
+                 site_kinds: tuple[SiteKind, ...] | None = None,
+                 pool: Executor | None = None):
         self.paths, self.selection, self.execution = paths, selection, execution
         self.release, self.progress, self.waiting = release, progress, waiting
         self.edition_kinds = edition_kinds if edition_kinds is not None else \
             default_edition_kinds()
         self.site_kinds = site_kinds if site_kinds is not None else default_site_kinds()
+        self.pool = pool   # workers kept warm by the caller (serve), instead of a new pool
         self._refused: set[Edition] = set()
 
     def build(self) -> Build:
@@ -197,12 +210,16 @@ class Builder:
                                           f"{failure.strerror}")
         return result
 
-    def kinds_of(self, edition: Edition) -> list[EditionKind]:
-        return [kind for kind in self.edition_kinds if kind.applies(edition)]
+    def kinds_of(self, library: Library, edition: Edition) -> list[OutputKind]:
+        return [kind for kind in self.edition_kinds if kind.applies(library, edition)]
 
     def _still_made(self, library: Library, record: Record) -> bool:
-        """Whether an edition of the library still makes this file, where it is."""
+        """Whether an edition of the library still makes this file, where it is. A file
+        of a kind this builder does not make, but the tool does, is left as it is (serve
+        writes web pages alone first, then the rest)."""
         kind = next((kind for kind in self.edition_kinds if kind.name == record.kind), None)
+        if kind is None and record.kind in KNOWN_KINDS:
+            return True
         clinic = library.clinics.get(record.clinic) if record.clinic else None
         if (kind is None or record.leaflet not in library.leaflets
                 or library.leaflets[record.leaflet].leaflet.withdrawn is not None
@@ -218,7 +235,7 @@ class Builder:
             return False
         edition = Edition(record.leaflet, record.language, record.format, record.variant,
                           record.clinic, preview)
-        return (kind.applies(edition) and kind.path(library, edition) == record.path
+        return (kind.applies(library, edition) and kind.path(library, edition) == record.path
                 and edition not in self._refused)
 
     def _releasable(self, prepared: Prepared, result: Build) -> list[Edition]:
@@ -237,52 +254,79 @@ class Builder:
         return editions
 
     def _outdated(self, library: Library, editions: list[Edition], outputs: Outputs,
-                  hashes: CurrentHashes, result: Build) -> list[Edition]:
-        """The editions with an output whose recorded inputs changed (or that is missing);
-        an outcome is reported now for each of the others."""
-        outdated = []
+                  hashes: CurrentHashes, result: Build) -> dict[Edition, list[OutputKind]]:
+        """Each edition with an output whose recorded inputs changed (or that is missing),
+        with the kinds to make again; an outcome is reported now for each of the others."""
+        outdated = {}
         for edition in editions:
-            paths = [kind.path(library, edition) for kind in self.kinds_of(edition)]
-            if all(outputs.is_current(path, hashes) for path in paths):
-                self._report(result, Outcome(edition, outputs.records[paths[0]], skipped=True),
-                             len(editions))
-            else:
-                outdated.append(edition)
+            kinds = self.kinds_of(library, edition)
+            stale = [kind for kind in kinds
+                     if not outputs.is_current(kind.path(library, edition), hashes)]
+            if stale:
+                outdated[edition] = stale
+            elif kinds:
+                self._report(result, Outcome(edition, outputs.records[kinds[0].path(
+                    library, edition)], skipped=True), len(editions))
         return outdated
 
     def _report(self, result: Build, outcome: Outcome, total: int) -> None:
         result.outcomes.append(outcome)
         self.progress(outcome, total)
 
-    def _render_and_write(self, prepared: Prepared, outdated: list[Edition], outputs: Outputs,
-                          hashes: CurrentHashes, result: Build) -> None:
+    def _render_and_write(self, prepared: Prepared, outdated: dict[Edition, list[OutputKind]],
+                          outputs: Outputs, hashes: CurrentHashes, result: Build) -> None:
         total = len(result.outcomes) + len(outdated)
-        settings = RenderSettings(prepared.library.project.model_dump_json(),
-                                  self._resolved_roots())
+        library = prepared.library
+        # Gather, then write: every page and every edition's HTML, before the first file.
+        pages, failed = {}, {}
+        for edition, kinds in outdated.items():
+            try:
+                pages[edition] = [(kind, kind.make(library, prepared.templates, edition))
+                                  for kind in kinds if isinstance(kind, PageKind)]
+            except BuildError as error:
+                failed[edition] = str(error)
+        tasks = {edition: Task(library, prepared.templates, edition)
+                 for edition, kinds in outdated.items() if edition not in failed
+                 and any(isinstance(kind, EditionKind) for kind in kinds)}
+        for edition, error in failed.items():
+            self._report(result, Outcome(edition, error=error), total)
+        for edition in pages.keys() - tasks.keys():   # their pages alone were outdated
+            self._finish(result, total, *self._write(library, edition, [], pages[edition],
+                                                     outputs, hashes(TOOL)), edition)
+        if not tasks:
+            return
+        settings = RenderSettings(library.project.model_dump_json(), self._resolved_roots())
         with ExitStack() as stack:
-            pool = executor(self.execution, settings, stack)
-            tasks = {edition: Task(prepared.library, prepared.templates, edition)
-                     for edition in outdated}
+            pool = self.pool or executor(self.execution, settings, stack)
             for edition, rendered, error in _results(pool, settings, tasks):
+                record = None
                 if error is None:
-                    error, record = self._write(prepared.library, tasks[edition], rendered,
+                    task = tasks[edition]
+                    laid_out = [(kind, kind.make(edition, rendered), task.inputs)
+                                for kind in outdated[edition] if isinstance(kind, EditionKind)]
+                    error, record = self._write(library, edition, laid_out, pages[edition],
                                                 outputs, hashes(TOOL))
-                self._report(result, Outcome(edition, None if error else record, error=error),
-                             total)
+                self._finish(result, total, error, record, edition)
+
+    def _finish(self, result: Build, total: int, error: str | None, record: Record | None,
+                edition: Edition) -> None:
+        self._report(result, Outcome(edition, None if error else record, error=error), total)
 
     def _resolved_roots(self) -> Roots:
         roots = self.paths.roots
         return Roots(roots.content.resolve(), roots.templates.resolve(), roots.locales.resolve())
 
-    def _write(self, library: Library, task: Task, rendered: Rendered, outputs: Outputs,
+    def _write(self, library: Library, edition: Edition,
+               laid_out: list[tuple[EditionKind, Product, dict[str, str]]],
+               pages: list[tuple[PageKind, Page]], outputs: Outputs,
                tool: str) -> tuple[str | None, Record | None]:
-        """Write every output kind's file of an edition; return (error, main record)."""
-        edition = task.edition
-        inputs = {**dict(sorted(task.inputs.items())), TOOL: tool}
+        """Write an edition's files, each recorded with the inputs it was made from;
+        return (error, main record)."""
+        made = laid_out + [(kind, page.product, page.inputs) for kind, page in pages]
         records = []
         try:
-            for kind in self.kinds_of(edition):
-                product = kind.make(edition, rendered)
+            for kind, product, read in made:
+                inputs = {**dict(sorted(read.items())), TOOL: tool}
                 record = _record(library, edition, kind, kind.path(library, edition), product,
                                  inputs)
                 outputs.write(record, product.data)
@@ -292,7 +336,7 @@ class Builder:
         return None, records[0]
 
 
-def _record(library: Library, edition: Edition, kind: EditionKind, path: str, product: Product,
+def _record(library: Library, edition: Edition, kind: OutputKind, path: str, product: Product,
             inputs: dict[str, str]) -> Record:
     lang = language(edition.language)
     leaflet = library.leaflets[edition.leaflet].leaflet

@@ -8,7 +8,7 @@ computes it again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .approvals import STATES, source_chain, verdict
@@ -262,3 +262,26 @@ def output_name(library: Library, edition: Edition, *parts: str) -> str:
     names.extend(parts)
     folder = f"clinics/{edition.clinic}/" if edition.clinic else ""
     return f"{folder}{edition.language}/{'.'.join(names)}"
+
+
+def web_path(library: Library, edition: Edition) -> str:
+    """Where the web edition of an edition's leaflet, language and clinic goes, relative to
+    the output folder: one page, whatever format or variant the edition is in."""
+    own = replace(edition, format=library.format_of(edition.leaflet), variant=DEFAULT_VARIANT)
+    return f"{output_name(library, own)}.html"
+
+
+def online_address(library: Library, edition: Edition) -> str:
+    """Where a reader finds the edition online (its QR code): the project's own
+    ``online_url`` if it sets one, else its web edition under ``site_url``."""
+    project = library.project
+    if project.online_url:
+        return project.online_url.format(lang=edition.language, leaflet=edition.leaflet)
+    return project.site_url + web_path(library, replace(edition, preview=False))
+
+
+def edition_languages(library: Library, leaflet: str, clinic: str | None) -> list[str]:
+    """The languages a leaflet is distributed in, generically or by a clinic: those not
+    in progress, that the clinic takes."""
+    return [code for code in default_languages(library)
+            if clinic is None or library.clinics[clinic].takes(leaflet, code)]

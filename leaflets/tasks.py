@@ -19,15 +19,25 @@ from .templates import RenderedHTML, Templates
 
 
 def render_html(templates: Templates, library: Library, edition: Edition,
-                panels: dict[str, int] | None = None) -> RenderedHTML:
+                panels: dict[str, int] | None = None, **options) -> RenderedHTML:
+    """An edition's HTML (``options``: see ``Templates.render``); a template's error is
+    located, or names the edition."""
     try:
-        return templates.render(library, edition, panels)
+        return templates.render(library, edition, panels, **options)
     except TemplateSyntaxError as error:
         where = Location(shown(Path(error.filename or error.name or "?")), error.lineno or 1)
         raise ContentError([Problem(where, f"template syntax error: {error.message}")]) from None
     except TemplateError as error:
         raise BuildError(f"{edition}: template error: {error}") from None
 
+
+
+def edition_inputs(library: Library, edition: Edition) -> dict[str, str | None]:
+    """The content files an edition is made from, hashed as the library read them.
+    None: a translation a preview lacks; once written, it is a change."""
+    files = {name: library.digests.get(name) for name in content_files(library, edition)}
+    files.update(stand_in_files(library, edition))
+    return {f"content:{name}": digest for name, digest in files.items()}
 
 
 class Task:
@@ -38,10 +48,7 @@ class Task:
     def __init__(self, library: Library, templates: Templates, edition: Edition):
         self.library, self.templates, self.edition = library, templates, edition
         rendered = render_html(templates, library, edition)
-        # None: a translation a preview lacks; once written, it is a change.
-        files = {name: library.digests.get(name) for name in content_files(library, edition)}
-        files.update(stand_in_files(library, edition))
-        self.inputs = {f"content:{name}": digest for name, digest in files.items()}
+        self.inputs = edition_inputs(library, edition)
         self.inputs.update(rendered.inputs)
         entry = FORMATS[edition.format]
         self.first = Job(str(edition), rendered.html, edition.format, edition.variant,

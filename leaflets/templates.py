@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from io import BytesIO
@@ -22,7 +23,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from . import i18n, markup
-from .editions import Edition, is_draft, printed_block_files
+from .editions import Edition, is_draft, online_address, printed_block_files
 from .filling import fill_placeholders
 from .formats import BACK_PANEL_ID, BACK_PANEL_TYPES, SHEET_SIDES, panel_widths
 from .inputs import Roots, sha256
@@ -31,6 +32,9 @@ from .model import Block, Colour, CoverBlock, Library, Source
 from .registry import FORMATS, URGENCY, VARIANTS
 
 FILLER_MARKER = Markup("<!--filler-->")
+# An image's address in a page that is not laid out here (the web edition): from its
+# path and the bytes read.
+Linker = Callable[[Path, bytes], str]
 
 
 @dataclass(frozen=True)
@@ -220,9 +224,12 @@ class Templates:
             self._environments[code] = environment
         return self._environments[code]
 
-    def render(self, library: Library, edition: Edition,
-               panels: dict[str, int] | None = None) -> RenderedHTML:
-        """Render an edition; ``panels`` places blocks on the panels of a folded sheet."""
+    def render(self, library: Library, edition: Edition, panels: dict[str, int] | None = None,
+               *, page: str | None = None, link: Linker | None = None,
+               extra: dict | None = None) -> RenderedHTML:
+        """Render an edition; ``panels`` places blocks on the panels of a folded sheet.
+        ``page`` renders another template than the format's (the web edition), ``link``
+        gives an image its address there, ``extra`` adds to what the template sees."""
         languages = [edition.language]
         if edition.preview:
             languages.append(library.project.source_language)
@@ -230,11 +237,12 @@ class Templates:
             self.environment(code).requested = set()
         environment = self.environment(edition.language)
         assets: dict[str, str] = {}
-        template = environment.get_template(FORMATS[edition.format].template)
+        template = environment.get_template(page or FORMATS[edition.format].template)
+
         def asset_url(reference: str) -> str:
-            return self._asset_url(library, reference, assets)
+            return self._asset_url(library, reference, assets, link)
         context = template.new_context({
-            **_context(library, edition, panels, asset_url),
+            **_context(library, edition, panels, asset_url), **(extra or {}),
             "in_source_language": partial(self._in_source_language, library, edition, panels,
                                           asset_url)})
         html = typeset_body("".join(template.root_render_func(context)))
@@ -257,11 +265,13 @@ class Templates:
         return Markup(template.render({**_context(library, source, panels, asset_url),
                                        "block": replace(view, untranslated=False)}))
 
-    def _asset_url(self, library: Library, reference: str, assets: dict[str, str]) -> str:
+    def _asset_url(self, library: Library, reference: str, assets: dict[str, str],
+                   link: Linker | None) -> str:
         """The address of an image under content/assets/, recorded as an input."""
         path = library.root / "assets" / reference
-        assets[self.roots.key(path)] = sha256(path.read_bytes())
-        return path.resolve().as_uri()
+        data = path.read_bytes()
+        assets[self.roots.key(path)] = sha256(data)
+        return link(path, data) if link else path.resolve().as_uri()
 
 
 def _filters(lang: Language, translations) -> dict:
@@ -314,8 +324,8 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
         format=edition.format,
         variant=edition.variant,
         draft=is_draft(library, edition),
-        online_url=library.project.online_url.format(lang=edition.language,
-                                                     leaflet=edition.leaflet),
+        online_url=online_address(library, edition),
+        medium="print",   # the web edition says "web"
         qr_image=qr_image,
         colour=lambda name: colour_value(library.project.palette[name], edition.variant),
         panels=panels,

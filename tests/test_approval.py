@@ -188,8 +188,7 @@ def test_an_online_address_with_odd_placeholders_is_a_located_error(run, content
                                                                     expected):
     project = content / "project.yaml"
     text = project.read_text()
-    line = next(line for line in text.splitlines() if line.startswith("online_url:"))
-    project.write_text(text.replace(line, f'online_url: "{url}"'))
+    project.write_text(text + f'online_url: "{url}"\n')
     code, _, err = run("check", "--content", str(content))
     assert code == 1 and "Traceback" not in err and "project.yaml:" in err and expected in err
 

@@ -1,12 +1,15 @@
 """Output kinds: what a build produces, each declared by one class.
 
 An ``EditionKind`` makes one file per edition it applies to, from that edition's
-render (the PDF itself, a booklet's imposed sheets). A ``SiteKind`` makes files
-once per build from the records of every edition (the catalogue pages, a
-clinic's bundle). The builder plans, renders, writes atomically and records;
-a kind only says what it produces and how. Adding an output is one class,
-given to the ``Builder`` (``DEFAULT_EDITION_KINDS``/``DEFAULT_SITE_KINDS`` are
-what ``build.py`` makes).
+laid-out render (the PDF itself, a booklet's imposed sheets). A ``PageKind``
+makes one file per edition from the templates alone, with no layout (the web
+edition): it is made in the building process, in milliseconds, with inputs of its
+own, so that a change only it reads never lays a PDF out again. A ``SiteKind``
+makes files once per build from the records of every edition (the catalogue
+pages, the web editions' shared files, the feeds, a clinic's bundle). The builder
+plans, renders, writes atomically and records; a kind only says what it produces
+and how. Adding an output is one class, given to the ``Builder``
+(``default_edition_kinds``/``default_site_kinds`` are what ``build.py`` makes).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ..inputs import Roots
 from ..model import Library
 from ..outputs import Record
 from ..render import Rendered
+from ..templates import Templates
 
 
 @dataclass(frozen=True)
@@ -32,23 +36,45 @@ class Product:
     layout: str          # "pages", "saddle-stitch", …
 
 
-class EditionKind(ABC):
-    """A file made for each edition the kind applies to, from the edition's render."""
+class OutputKind(ABC):
+    """A file made for each edition the kind applies to."""
 
     name: ClassVar[str]
     extension: ClassVar[str] = "pdf"
     parts: ClassVar[tuple[str, ...]] = ()   # added to the edition's file name
 
-    def applies(self, edition: Edition) -> bool:
+    def applies(self, library: Library, edition: Edition) -> bool:
         return True
 
     def path(self, library: Library, edition: Edition) -> str:
         """Where the file goes, relative to the output folder."""
         return f"{output_name(library, edition, *self.parts)}.{self.extension}"
 
+
+class EditionKind(OutputKind):
+    """A file made from the edition's laid-out document (a worker's render)."""
+
     @abstractmethod
     def make(self, edition: Edition, rendered: Rendered) -> Product:
         """The file's bytes, from the edition's laid-out document."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page kind made: the file, and every input it read (hashed)."""
+
+    product: Product
+    inputs: dict[str, str]
+
+
+class PageKind(OutputKind):
+    """A file made from the edition's content by the templates alone, in the building
+    process: no layout, no worker."""
+
+    @abstractmethod
+    def make(self, library: Library, templates: Templates, edition: Edition) -> Page:
+        """The file's bytes and the inputs read to make them. Raises ``BuildError``
+        (a template error) for this edition alone."""
 
 
 @dataclass(frozen=True)
@@ -75,15 +101,18 @@ class SiteKind(ABC):
 
     @abstractmethod
     def finish(self, site: Site) -> list[Path]:
-        """Write the kind's files; return them."""
+        """Write the kind's files; return those a person opens (pages, bundles)."""
 
 
-def default_edition_kinds() -> tuple[EditionKind, ...]:
+def default_edition_kinds() -> tuple[OutputKind, ...]:
     from .pdf import ImposedSheets, PdfEdition
-    return (PdfEdition(), ImposedSheets())
+    from .web import WebEdition
+    return (PdfEdition(), ImposedSheets(), WebEdition())
 
 
 def default_site_kinds() -> tuple[SiteKind, ...]:
     from .bundle import Bundle
     from .catalogue import CataloguePages
-    return (CataloguePages(), Bundle())   # bundles after the pages they hold
+    from .web import WebFiles
+    # The pages' shared files, then the catalogue that links them; bundles hold them all.
+    return (WebFiles(), CataloguePages(), Bundle())

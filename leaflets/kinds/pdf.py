@@ -6,6 +6,7 @@ from .. import press
 from ..editions import Edition
 from ..formats import impose_saddle_stitch
 from ..languages import language
+from ..model import Library
 from ..registry import FORMATS, VARIANTS
 from ..render import Rendered
 from . import EditionKind, Product
@@ -28,7 +29,7 @@ class ImposedSheets(EditionKind):
     name = "imposed"
     parts = ("imposed",)
 
-    def applies(self, edition: Edition) -> bool:
+    def applies(self, library: Library, edition: Edition) -> bool:
         return FORMATS[edition.format].imposed and VARIANTS[edition.variant].imposed
 
     def make(self, edition: Edition, rendered: Rendered) -> Product:

@@ -139,7 +139,11 @@ class Project(Model):
     # library's: {en: en_GB} for British dates.
     locales: dict[Text, Text] = Field(default_factory=dict)
     format: Format = DEFAULT_FORMAT
-    online_url: Annotated[str, StringConstraints(pattern=r"^https://\S*\{leaflet\}\S*$")]
+    # Where the output folder is published (ending in /): the QR codes point at the web
+    # editions there, the feeds link them. online_url, if set, is used for QR codes instead.
+    site_url: Annotated[str, StringConstraints(pattern=r"^https://[^\s/{}]+/(\S*/)?$")]
+    online_url: Annotated[str, StringConstraints(
+        pattern=r"^https://\S*\{leaflet\}\S*$")] | None = None
     fonts: Fonts
     palette: dict[Identifier, Colour] = Field(min_length=1)
     print: Print
@@ -162,8 +166,8 @@ class Project(Model):
 
     @field_validator("online_url")
     @classmethod
-    def _only_known_placeholders(cls, url: str, info: ValidationInfo) -> str:
-        if not checking_rules(info):
+    def _only_known_placeholders(cls, url: str | None, info: ValidationInfo) -> str | None:
+        if url is None or not checking_rules(info):
             return url
         try:
             fields = list(string.Formatter().parse(url))

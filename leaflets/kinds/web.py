@@ -1,0 +1,162 @@
+"""The web edition: each leaflet, in each language and for each clinic, as one web page,
+and the files those pages share.
+
+A page sits beside the PDFs of its edition (``[clinics/<clinic>/]<lang>/<leaflet>.html``)
+and everything it needs is in the ``static/`` folder of its catalogue folder: the
+stylesheet, the fonts, the images, each named by a hash of what it holds (a changed
+file is a new name, so no browser or cache keeps an old one). No request leaves the
+folder, so it works from ``file://``, a shared drive, an unzipped bundle or any static
+host. Pages are rendered from the blocks' own templates, without layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+
+from ..editions import Edition, edition_languages, output_name, web_path
+from ..inputs import Roots, sha256
+from ..model import Library
+from ..outputs import atomic_write, inside, write_if_changed
+from ..registry import VARIANTS
+from ..tasks import edition_inputs, render_html
+from ..templates import Templates, palette_css
+from ..webfonts import web_fonts, woff2
+from . import Page, PageKind, Product, Site, SiteKind
+
+PAGE = "web/edition.html.j2"
+STYLESHEET = "web/web.css"
+STATIC = "static"
+MADE = ".web-files.json"   # the shared files this kind made, to remove its own alone
+OWN_NAME = re.compile(r"(clinics/[a-z0-9][a-z0-9-]*/)?static/"
+                      r"(leaflets\.[0-9a-f]{16}\.css|fonts/[0-9a-f]{16}\.woff2"
+                      r"|[0-9a-f]{16}\.[a-z0-9]{1,5})")
+
+
+def hashed_name(data: bytes, suffix: str) -> str:
+    return hashlib.sha256(data).hexdigest()[:16] + suffix
+
+
+def catalogue_folder(path: str) -> str:
+    """The catalogue folder a file of the output is in: "" or "clinics/<clinic>/"."""
+    parts = path.split("/")
+    return "/".join(parts[:2]) + "/" if parts[0] == "clinics" and len(parts) > 2 else ""
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """The web editions' stylesheet: the template's rules, the palette, the fonts."""
+
+    data: bytes
+    inputs: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return f"leaflets.{hashed_name(self.data, '.css')[:-4]}.css"
+
+
+def stylesheet(library: Library, roots: Roots) -> Stylesheet:
+    path = roots.templates / STYLESHEET
+    rules = path.read_bytes()
+    inputs = {roots.key(path): sha256(rules)}
+    faces = []
+    for font in web_fonts(library.project):
+        inputs[roots.key(font.face.path)] = font.source_sha256
+        faces.append(f'@font-face {{ font-family: "{font.face.family}"; '
+                     f"font-weight: {font.face.weight}; font-style: {font.face.style}; "
+                     f'font-display: swap; src: url("fonts/{font.name}") format("woff2"); }}')
+    text = "\n".join([*faces, palette_css(library.project.palette, "screen"), ""])
+    return Stylesheet(text.encode() + rules, inputs)
+
+
+class WebEdition(PageKind):
+    """One page per leaflet, language and clinic (the editions in the default variant and
+    the leaflet's own format): what a QR code opens, what a website links."""
+
+    name = "web"
+    extension = "html"
+
+    def applies(self, library: Library, edition: Edition) -> bool:
+        return (VARIANTS[edition.variant].default
+                and edition.format == library.format_of(edition.leaflet))
+
+    def path(self, library: Library, edition: Edition) -> str:
+        return web_path(library, edition)
+
+    def make(self, library: Library, templates: Templates, edition: Edition) -> Page:
+        sheet = stylesheet(library, templates.roots)
+        rendered = render_html(templates, library, edition, page=PAGE, link=_static_link,
+                               extra=_page_context(library, edition, sheet))
+        inputs = {**edition_inputs(library, edition), **rendered.inputs, **sheet.inputs}
+        return Page(Product(rendered.html.encode(), None, "web"), inputs)
+
+
+def _static_link(path: Path, data: bytes) -> str:
+    """An image's address from a page: in the static folder beside the page's folder."""
+    return f"../{STATIC}/{hashed_name(data, path.suffix.lower())}"
+
+
+def _page_context(library: Library, edition: Edition, sheet: Stylesheet) -> dict:
+    """What the web page template sees besides what every edition's template sees."""
+    own = Path(output_name(library, edition)).name
+    languages = [] if edition.preview else edition_languages(library, edition.leaflet,
+                                                             edition.clinic)
+    return dict(
+        medium="web",
+        stylesheet=f"../{STATIC}/{sheet.name}",
+        pdf_href=f"{own}.pdf",
+        # The same leaflet's other editions in this folder: (code, name in itself, href).
+        switch=[(code, Locale.parse(code).get_display_name(code).capitalize(),
+                 f"../{code}/{edition.leaflet}.html")
+                for code in languages if code != edition.language],
+    )
+
+
+class WebFiles(SiteKind):
+    """The stylesheet, fonts and images the web pages of each catalogue folder use, in
+    its ``static/`` folder. The files it made are listed in ``.web-files.json``, so it
+    removes its own when no page uses them any more, and never anyone else's."""
+
+    name = "web files"
+
+    def finish(self, site: Site) -> list[Path]:
+        pages = [record for record in site.records if record.kind == WebEdition.name]
+        wanted: dict[str, Callable[[], bytes]] = {}
+        if pages:
+            sheet = stylesheet(site.library, site.roots)
+            fonts = web_fonts(site.library.project)
+        for record in pages:
+            static = f"{catalogue_folder(record.path)}{STATIC}/"
+            wanted[static + sheet.name] = lambda sheet=sheet: sheet.data
+            for font in fonts:
+                wanted[f"{static}fonts/{font.name}"] = lambda font=font: woff2(font)
+            for key in record.inputs:
+                if key.startswith("content:assets/"):
+                    data = site.roots.path(key).read_bytes()
+                    name = hashed_name(data, Path(key).suffix.lower())
+                    wanted[static + name] = lambda data=data: data
+        for name, data in sorted(wanted.items()):
+            path = site.output / name
+            if not path.is_file() or path.is_symlink():   # named by content: made once
+                atomic_write(path, data())
+        _remove_unwanted(site.output, set(wanted))
+        return []   # no file here is one a person opens
+
+
+def _remove_unwanted(output: Path, wanted: set[str]) -> None:
+    listing = output / MADE
+    try:
+        before = json.loads(listing.read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        before = []
+    for name in sorted(set(before if isinstance(before, list) else []) - wanted):
+        # The listing is a file anyone can edit: only names of the shapes it writes, inside.
+        if isinstance(name, str) and OWN_NAME.fullmatch(name) and inside(output, name):
+            (output / name).unlink(missing_ok=True)
+    write_if_changed(listing, (json.dumps({"files": sorted(wanted)}, indent=1) + "\n").encode())

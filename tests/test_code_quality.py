@@ -25,7 +25,7 @@ LAYERS = [
     {"approvals", "editions"},
     {"i18n"},
     {"glyphs", "report", "status", "reviews", "formats", "filling", "glossary", "words",
-     "spelling"},
+     "spelling", "webfonts"},
     {"interchange"},
     {"templates"},
     {"tagging", "press", "overflow"},
@@ -33,6 +33,7 @@ LAYERS = [
     {"workers"},
     {"kinds", "tasks"},
     {"builder"},
+    {"serve"},
     {"cli", "__init__"},
 ]
 

@@ -24,7 +24,7 @@ from ..editions import Edition, edition_languages, output_name, web_path
 from ..inputs import Roots, sha256
 from ..model import Library
 from ..outputs import atomic_write, inside, write_if_changed
-from ..registry import VARIANTS
+from ..registry import DEFAULT_VARIANT, VARIANTS
 from ..tasks import edition_inputs, render_html
 from ..templates import Templates, palette_css
 from ..webfonts import web_fonts, woff2
@@ -51,7 +51,8 @@ def catalogue_folder(path: str) -> str:
 
 @dataclass(frozen=True)
 class Stylesheet:
-    """The web editions' stylesheet: the template's rules, the palette, the fonts."""
+    """The web editions' stylesheet: the template's rules, the palette (in the screen
+    editions' colours), the fonts."""
 
     data: bytes
     inputs: dict[str, str]
@@ -71,7 +72,7 @@ def stylesheet(library: Library, roots: Roots) -> Stylesheet:
         faces.append(f'@font-face {{ font-family: "{font.face.family}"; '
                      f"font-weight: {font.face.weight}; font-style: {font.face.style}; "
                      f'font-display: swap; src: url("fonts/{font.name}") format("woff2"); }}')
-    text = "\n".join([*faces, palette_css(library.project.palette, "screen"), ""])
+    text = "\n".join([*faces, palette_css(library.project.palette, DEFAULT_VARIANT), ""])
     return Stylesheet(text.encode() + rules, inputs)
 
 

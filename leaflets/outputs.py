@@ -106,6 +106,21 @@ def inside(folder: Path, relative: str) -> bool:
     return (folder / path).resolve().is_relative_to(folder.resolve())
 
 
+def keep_listed(output: Path, listing: str, own_name: re.Pattern, wanted: set[str]) -> None:
+    """Delete the files a kind listed in ``listing`` before and does not make now, then
+    list those it makes. The listing is a file anyone can edit: only names of the shapes
+    the kind writes (``own_name``), inside the folder, are ever deleted."""
+    try:
+        before = json.loads((output / listing).read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        before = []
+    for name in sorted(set(before if isinstance(before, list) else []) - wanted):
+        if isinstance(name, str) and own_name.fullmatch(name) and inside(output, name):
+            (output / name).unlink(missing_ok=True)
+    write_if_changed(output / listing,
+                     (json.dumps({"files": sorted(wanted)}, indent=1) + "\n").encode())
+
+
 def _remove_empty_folders(folder: Path, top: Path) -> None:
     """Remove ``folder`` and its parents below ``top`` while they are empty."""
     while folder != top and folder.is_relative_to(top):
@@ -167,7 +182,7 @@ class Outputs:
         self._state_saved = time.monotonic()
         try:
             state = json.loads((folder / STATE).read_text())
-            for entry in state["pdfs"]:
+            for entry in state["files"]:
                 self.records[entry["path"]] = Record(**entry)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # no state yet, or an unreadable one: everything is rebuilt
@@ -213,9 +228,9 @@ class Outputs:
     def _write_manifest(self) -> None:
         records = [self.records[path].public() for path in sorted(self.records)]
         atomic_write(self.folder / MANIFEST, (json.dumps(
-            {"pdfs": records}, indent=2, ensure_ascii=False) + "\n").encode())
+            {"files": records}, indent=2, ensure_ascii=False) + "\n").encode())
 
     def save_state(self) -> None:
         records = [asdict(self.records[path]) for path in sorted(self.records)]
-        atomic_write(self.folder / STATE, json.dumps({"pdfs": records}).encode())
+        atomic_write(self.folder / STATE, json.dumps({"files": records}).encode())
         self._state_saved = time.monotonic()

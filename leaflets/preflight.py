@@ -43,7 +43,7 @@ def press_files(output: Path, press_variants: set[str]) -> list[Path]:
     A listed path that leaves the output folder is not followed."""
     try:
         manifest = json.loads((output / "manifest.json").read_text())
-        paths = [entry["path"] for entry in manifest["pdfs"]
+        paths = [entry["path"] for entry in manifest["files"]
                  if entry["variant"] in press_variants]
         folder = output.resolve()
         return [output / path for path in paths

@@ -37,7 +37,7 @@ def build_german(run, content: Path, output: Path, *extra: str) -> tuple[int, st
 
 
 def approval_in_manifest(output: Path, path: str) -> str:
-    entries = json.loads((output / "manifest.json").read_text())["pdfs"]
+    entries = json.loads((output / "manifest.json").read_text())["files"]
     return next(entry["approval"] for entry in entries if entry["path"] == path)
 
 

@@ -68,8 +68,8 @@ def test_manifest_lists_every_pdf_with_its_checksum(shipped_build):
     import hashlib
 
     manifest = json.loads((shipped_build / "manifest.json").read_text())
-    assert {(entry["leaflet"], entry["language"]) for entry in manifest["pdfs"]} == set(EDITIONS)
-    for entry in manifest["pdfs"]:
+    assert {(entry["leaflet"], entry["language"]) for entry in manifest["files"]} == set(EDITIONS)
+    for entry in manifest["files"]:
         data = (shipped_build / entry["path"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["bytes"] == len(data)

@@ -40,8 +40,8 @@ def files(output: Path) -> dict[str, bytes]:
 def assert_manifest_matches_disk(output: Path) -> None:
     manifest = json.loads((output / MANIFEST).read_text())
     on_disk = {str(path.relative_to(output)) for path in output.rglob("*.pdf")}
-    assert {entry["path"] for entry in manifest["pdfs"]} == on_disk
-    for entry in manifest["pdfs"]:
+    assert {entry["path"] for entry in manifest["files"] if entry["kind"] != "web"} == on_disk
+    for entry in manifest["files"]:
         assert sha256((output / entry["path"]).read_bytes()) == entry["sha256"]
 
 
@@ -118,8 +118,8 @@ def test_a_build_killed_with_sigkill_leaves_no_broken_file(content, tmp_path):
     # The manifest is whole and describes the PDFs on disk, except at most the one
     # renamed into place in the instant before its manifest update was killed.
     manifest_path = output / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"pdfs": []}
-    listed = {entry["path"] for entry in manifest["pdfs"]}
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"files": []}
+    listed = {entry["path"] for entry in manifest["files"]}
     assert all((output / path).is_file() for path in listed)
     assert len({str(path.relative_to(output)) for path in pdfs} - listed) <= 1
 

@@ -166,5 +166,5 @@ def test_a_full_disk_fails_cleanly_and_leaves_only_complete_files(small_disk, ru
         assert len(PdfReader(pdf).pages) >= 2          # only complete PDFs
     manifest = small_disk / "manifest.json"
     if manifest.exists():
-        for entry in json.loads(manifest.read_text())["pdfs"]:
+        for entry in json.loads(manifest.read_text())["files"]:
             assert (small_disk / entry["path"]).is_file()

@@ -164,7 +164,7 @@ def test_catalogue_strings_are_text_in_the_catalogue_page(content, tmp_path, run
 # --- withdrawal -----------------------------------------------------------------------
 
 def manifest_paths(output: Path) -> set[str]:
-    return {entry["path"] for entry in json.loads((output / MANIFEST).read_text())["pdfs"]}
+    return {entry["path"] for entry in json.loads((output / MANIFEST).read_text())["files"]}
 
 
 def test_a_deleted_leaflet_leaves_disk_manifest_and_catalogue_but_no_foreign_file(content,

@@ -105,7 +105,7 @@ def test_a_language_in_progress_is_checked_but_not_built(run, spanish, tmp_path)
     output = tmp_path / "out"
     code, _, err = run(*cli(spanish, output, "--leaflet", LEAFLET, "--clinic", "generic"))
     assert code == 0, err
-    manifest = json.loads((output / "manifest.json").read_text())["pdfs"]
+    manifest = json.loads((output / "manifest.json").read_text())["files"]
     assert {entry["language"] for entry in manifest} == {"fr", "en", "de", "tr", "ar"}
     assert not (output / "es").exists() and not (output / "index.es.html").exists()
 
@@ -177,7 +177,7 @@ def test_a_preview_frames_what_is_not_translated_and_is_never_distributed(
                      if isinstance(item, pikepdf.Dictionary) and "/Lang" in item}
     assert "fr" in languages
     manifest = {entry["path"]: entry for entry in
-                json.loads((output / "manifest.json").read_text())["pdfs"]}
+                json.loads((output / "manifest.json").read_text())["files"]}
     assert manifest[f"es/{LEAFLET}.preview.pdf"]["approval"] == "preview"
     assert manifest[f"clinics/{clinic}/es/{LEAFLET}.preview.pdf"]["approval"] == "preview"
     catalogue = "".join(path.read_text() for path in output.rglob("index*.html"))

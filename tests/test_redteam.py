@@ -186,7 +186,7 @@ def test_a_release_leaves_no_earlier_file_of_a_refused_edition(run, content, tmp
     code, _, err = build_german(run, content, output, "--release")
     assert code == 1 and "refused" in err
     assert not pdf.exists()
-    entries = json.loads((output / "manifest.json").read_text())["pdfs"]
+    entries = json.loads((output / "manifest.json").read_text())["files"]
     assert not [entry for entry in entries if entry["path"] == f"de/{SIDE_EFFECTS}.pdf"]
 
 
@@ -215,10 +215,10 @@ def test_an_edited_listing_cannot_make_the_tool_delete_outside_its_files(content
     path = output / listing
     data = json.loads(path.read_text())
     if listing == ".build-state.json":
-        entry = dict(data["pdfs"][0])
+        entry = dict(data["files"][0])
         from leaflets.inputs import sha256
         for name, target in (("../victim.txt", victim), ("fr/mine.pdf", mine)):
-            data["pdfs"].append({**entry, "path": name, "leaflet": "gone",
+            data["files"].append({**entry, "path": name, "leaflet": "gone",
                                  "sha256": sha256(target.read_bytes())})
     else:
         data["files"] += ["../victim.txt", str(victim), "fr/mine.pdf"]

@@ -55,7 +55,7 @@ def test_a_placeholder_in_a_cover_title_is_filled_on_the_catalogue_card(run, con
     assert f"L’immunothérapie au {BLANK}" in generic_page
     assert "{clinic." not in clinic_page + generic_page
     # The manifest says the same, and a clinic's PDF names the clinic as its author.
-    entries = json.loads((output / "manifest.json").read_text())["pdfs"]
+    entries = json.loads((output / "manifest.json").read_text())["files"]
     titles = {entry["clinic"]: entry["title"] for entry in entries
               if entry["kind"] == "pdf" and entry["language"] == "fr"}
     assert titles == {TILLEULS: "L’immunothérapie au Clinique des Tilleuls (exemple fictif)",

@@ -29,7 +29,7 @@ def german_approved_in_progress(run, content: Path) -> Path:
 
 def manifest(output: Path) -> dict[str, dict]:
     return {entry["path"]: entry
-            for entry in json.loads((output / "manifest.json").read_text())["pdfs"]}
+            for entry in json.loads((output / "manifest.json").read_text())["files"]}
 
 
 def test_a_language_in_progress_is_a_draft_even_with_every_block_approved(run, content,

@@ -4,7 +4,8 @@ write each output kind's files atomically, record their inputs, and finish.
 Gather, then write: the whole content is validated and every edition to build
 has its HTML rendered before the first file is written, so bad content never
 leaves a half-built output folder. Documents are laid out in worker processes
-(or on a Dask cluster); the parent alone writes files. Each output records the
+(or on a Dask cluster); pages that need no layout (the web edition) are made here;
+the parent alone writes files. Each output records the
 inputs its render read, as they were read, so an input saved during a build is
 seen as changed by the next one.
 """

@@ -4,10 +4,9 @@ The build state (``.build-state.json``) records, for every file an edition made
 (PDF, web page), the content hash of every input it was made from; a file is made
 again only when one of them changed. The manifest (``manifest.json``) tells clinics
 what each file is; it is rewritten atomically after every file, so a build killed at
-any moment leaves
-complete files and a manifest that describes them. The state is only a cache
-(a record is trusted only if its file is on disk unchanged), so it is saved at
-most once a second and at the end: a killed build costs a few re-renders.
+any moment leaves complete files and a manifest that describes them. The state is
+only a cache (a record is trusted only if its file is on disk unchanged), so it is
+saved at most once a second and at the end: a killed build costs a few re-renders.
 """
 
 from __future__ import annotations

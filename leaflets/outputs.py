@@ -106,17 +106,23 @@ def inside(folder: Path, relative: str) -> bool:
     return (folder / path).resolve().is_relative_to(folder.resolve())
 
 
+def listed(output: Path, listing: str, own_name: re.Pattern) -> list[str]:
+    """The files a kind listed as its own, as far as the listing can be read: only names
+    of the shapes the kind writes (``own_name``), inside the folder."""
+    try:
+        files = json.loads((output / listing).read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [name for name in files if isinstance(name, str) and own_name.fullmatch(name)
+            and inside(output, name)] if isinstance(files, list) else []
+
+
 def keep_listed(output: Path, listing: str, own_name: re.Pattern, wanted: set[str]) -> None:
     """Delete the files a kind listed in ``listing`` before and does not make now, then
     list those it makes. The listing is a file anyone can edit: only names of the shapes
     the kind writes (``own_name``), inside the folder, are ever deleted."""
-    try:
-        before = json.loads((output / listing).read_text())["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        before = []
-    for name in sorted(set(before if isinstance(before, list) else []) - wanted):
-        if isinstance(name, str) and own_name.fullmatch(name) and inside(output, name):
-            (output / name).unlink(missing_ok=True)
+    for name in sorted(set(listed(output, listing, own_name)) - wanted):
+        (output / name).unlink(missing_ok=True)
     write_if_changed(output / listing,
                      (json.dumps({"files": sorted(wanted)}, indent=1) + "\n").encode())
 

@@ -98,10 +98,10 @@ def _cut(font: WebFont) -> bytes:
     options = subset.Options()
     options.layout_features = ["*"]   # ligatures, Arabic joining forms, kerning
     options.name_IDs = ["*"]          # the licence and the font's names stay with it
-    options.flavor = "woff2"
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=characters)
     subsetter.subset(ttfont)
+    ttfont.flavor = "woff2"   # Brotli-compressed (fontTools' woff2 needs the brotli module)
     buffer = BytesIO()
     ttfont.save(buffer)
     return buffer.getvalue()

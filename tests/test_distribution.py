@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -75,7 +76,8 @@ def test_catalogue_links_and_thumbnails_point_at_existing_files(distributed, pag
     assert parser.links and parser.images
     for link in parser.links:
         assert (path.parent / link).is_file(), link
-        assert link.endswith((".pdf", ".html")) and not link.startswith(("/", "http", "file:"))
+        assert link.endswith((".pdf", ".html", ".atom"))
+        assert not link.startswith(("/", "http", "file:"))
     assert [link for link in parser.links if link.endswith(".pdf")]
     for source, alt in parser.images:
         assert (path.parent / source).is_file() and alt
@@ -104,6 +106,28 @@ def test_a_bundle_holds_the_clinic_pdfs_page_thumbnails_and_valid_checksums(dist
     for line in sums:
         digest, name = line.split("  ")
         assert hashlib.sha256(archive.read(f"centre-du-val/{name}")).hexdigest() == digest
+
+
+def test_an_unzipped_bundle_needs_nothing_outside_it(distributed):
+    """Its catalogue page, web editions and feed link only files inside the bundle; links to
+    the cited sources' sites are the only addresses that leave it."""
+    import lxml.html
+
+    archive = zipfile.ZipFile(distributed / "bundles/centre-du-val.zip")
+    names = set(archive.namelist())
+    pages = [name for name in names if name.endswith(".html")]
+    assert "centre-du-val/fr/immunotherapy-basics.html" in pages
+    assert any(name.startswith("centre-du-val/static/fonts/") for name in names)
+    assert "centre-du-val/feed.atom" in names
+    for page in pages:
+        folder = Path(page).parent
+        for element in lxml.html.fromstring(archive.read(page)).iter():
+            for attribute in ("href", "src"):
+                address = element.get(attribute, "").split("#")[0]
+                if not address or (element.tag == "a" and address.startswith("https://")):
+                    continue
+                target = os.path.normpath(folder / address)
+                assert target in names, f"{page}: {address}"
 
 
 def test_bundle_of_an_unknown_clinic_is_a_usage_error(run, distributed):

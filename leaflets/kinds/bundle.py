@@ -8,19 +8,24 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..inputs import sha256
-from ..outputs import inside, write_if_changed
-from . import Site, SiteKind
-from .catalogue import OWN_NAME, catalogue_files
+from ..outputs import inside, listed, write_if_changed
+from . import Site, SiteKind, catalogue, feeds, web
+
+# The listings of the site kinds' own files: a folder's catalogue pages and thumbnails,
+# its web editions' shared files, its feed.
+LISTINGS = ((catalogue.MADE, catalogue.OWN_NAME), (web.MADE, web.OWN_NAME),
+            (feeds.MADE, feeds.OWN_NAME))
 
 SUMS = "SHA256SUMS"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that the same files give the same bundle
 
 
 class Bundle(SiteKind):
-    """``bundles/<clinic>.zip``: the clinic's PDFs, catalogue page and thumbnails, with
-    checksums — the files this tool made and recorded, nothing else in the folder. Made on
-    request (``build.py bundle --clinic ID``); every build then makes the bundles that
-    exist again, so a withdrawn leaflet leaves them too."""
+    """``bundles/<clinic>.zip``: the clinic's PDFs, web pages (with their files), catalogue
+    page, thumbnails and feed, with checksums — the files this tool made and recorded,
+    nothing else in the folder. Made on request (``build.py bundle --clinic ID``); every
+    build then makes the bundles that exist again, so a withdrawn leaflet leaves them
+    too."""
 
     name = "bundle"
 
@@ -53,12 +58,13 @@ def _published(site: Site, record) -> bool:
 
 
 def _members(site: Site, clinic_id: str) -> list[str]:
-    """The clinic's files, relative to the output folder: its recorded editions, and the
-    catalogue page and thumbnails the catalogue made for it."""
+    """The clinic's files, relative to the output folder: its recorded editions (PDFs,
+    web pages), and what the site kinds made for its folder (catalogue pages, thumbnails,
+    the web pages' stylesheet, fonts and pictures, the feed)."""
     prefix = f"clinics/{clinic_id}/"
-    made = catalogue_files(site.output)
-    names = ({record.path for record in site.distributed if record.path.startswith(prefix)}
-             | {name for name in made if name.startswith(prefix) and OWN_NAME.fullmatch(name)})
+    names = {record.path for record in site.distributed if record.path.startswith(prefix)}
+    names |= {name for listing, own_name in LISTINGS
+              for name in listed(site.output, listing, own_name) if name.startswith(prefix)}
     # A symbolic link is not a file the tool made, whatever it points at.
     return sorted(name for name in names if inside(site.output, name)
                   and not (site.output / name).is_symlink())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,14 @@ def load(path: Path, shown_as: Path | None = None) -> Document:
     return parse(raw, shown_as or path)
 
 
+@lru_cache(maxsize=4096)
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of a YAML text, kept for the next read of the same text: composing is
+    most of the cost of reading the content, and a preview reads all of it on each save,
+    where one file changed. The trees are only read, never changed, so sharing is safe."""
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def parse(raw: bytes, path: Path) -> Document:
     """Parse YAML bytes that came from ``path`` (used in messages)."""
     doc = Document(path, digest=sha256(raw))
@@ -141,7 +150,7 @@ def parse(raw: bytes, path: Path) -> Document:
         ))
         return doc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as error:
         doc.problems.append(_syntax_problem(doc.path, error))
         return doc

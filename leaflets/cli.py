@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from . import builder, glossary, interchange, preflight, report, reviews, spelling, words
+from . import builder, glossary, interchange, preflight, report, reviews, serve, spelling, words
 from . import status as translation_status
 from .editions import GENERIC, Selection, select
 from .errors import ContentError, LeafletError, UsageError
@@ -37,6 +37,8 @@ commands:
           the words to translate (new, stale) per language and leaflet, for a quote
   approve record approvals bound to the text: approve --by NAME [--on DATE] LANG[:BLOCK]…
   watch   build, then rebuild what changed each time a file is saved (Ctrl-C to stop)
+  serve   preview in a browser at http://127.0.0.1:8000/: pages follow each save, the PDFs
+          after; the review of each translation at /__leaflets/ (--port, --host, --public)
   bundle  zip a clinic's PDFs, catalogue page and checksums: bundle --clinic ID
   translate  content for translators: translate export --lang de [--stale] [--format po]
           -o de.xlf (XLIFF 2.0 or PO); translate import de.xlf; translate new es (a language)
@@ -57,8 +59,8 @@ def parser() -> argparse.ArgumentParser:
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="build",
-                        choices=["build", "check", "status", "approve", "watch", "bundle",
-                                 "translate"],
+                        choices=["build", "check", "status", "approve", "watch", "serve",
+                                 "bundle", "translate"],
                         help="what to do (default: build)")
     parser.add_argument("--content", type=Path, default=builder.Paths.content, metavar="DIR",
                         help="content folder: project.yaml, sources.yaml, leaflets/, blocks/ "
@@ -126,6 +128,13 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--words", action="store_true",
                         help="with status: the words to translate per language and leaflet "
                              "(new, stale, total), as CAT tools count them, for a quote")
+    parser.add_argument("--port", type=int, default=8000, metavar="N",
+                        help="with serve: the port to listen on (default: 8000)")
+    parser.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                        help="with serve: the interface to listen on (default 127.0.0.1: this "
+                             "machine only; another one needs --public)")
+    parser.add_argument("--public", action="store_true",
+                        help="with serve: let --host be an interface others reach")
     return parser
 
 
@@ -144,6 +153,8 @@ def usage_problem(arguments: argparse.Namespace) -> str | None:
         return "--preflight goes with 'check'"
     if arguments.words and arguments.command != "status":
         return "--words goes with 'status'"
+    if arguments.command == "serve":
+        return serve.address_problem(arguments.host, arguments.port, arguments.public)
     return _preview_problem(arguments)
 
 
@@ -189,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.command == "bundle":
             return make_bundles(paths, arguments.clinic)
         if arguments.command == "watch":
-            return watch(paths, selection, execution)
+            return serve.watch(paths, lambda: build(paths, selection, execution))
+        if arguments.command == "serve":
+            return serve.serve(paths, selection, arguments.jobs, arguments.host, arguments.port,
+                               arguments.public)
         return build(paths, selection, execution, arguments.release)
     except UsageError as error:
         print(f"build.py: error: {error}", file=sys.stderr)
@@ -371,26 +385,3 @@ def make_bundles(paths: builder.Paths, clinics: tuple[str, ...]) -> int:
                 print(f"bundle: {written}")
     return EXIT_OK
 
-
-def watch(paths: builder.Paths, selection: Selection,
-          execution: Execution) -> int:
-    """Build now, then again on every change; an error is shown and watching goes on."""
-    from watchfiles import watch as changes
-
-    folders = [paths.content, paths.templates, paths.locales]
-    # The watcher starts before the first build, so that nothing saved during a build
-    # is missed: it yields an empty set each second when nothing changed.
-    watcher = changes(*folders, yield_on_timeout=True, rust_timeout=1000)
-    next(watcher)
-    try:
-        while True:
-            try:
-                build(paths, selection, execution)
-            except LeafletError as error:
-                print(error, file=sys.stderr, flush=True)
-            print(f"watching {', '.join(map(str, folders))} for changes (Ctrl-C to stop)",
-                  flush=True)
-            while not next(watcher):
-                pass
-    except KeyboardInterrupt:
-        return EXIT_OK

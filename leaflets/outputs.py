@@ -123,6 +123,7 @@ def keep_listed(output: Path, listing: str, own_name: re.Pattern, wanted: set[st
     the kind writes (``own_name``), inside the folder, are ever deleted."""
     for name in sorted(set(listed(output, listing, own_name)) - wanted):
         (output / name).unlink(missing_ok=True)
+        _remove_empty_folders((output / name).parent, output)
     write_if_changed(output / listing,
                      (json.dumps({"files": sorted(wanted)}, indent=1) + "\n").encode())
 

@@ -11,6 +11,11 @@ Usage:
     with open_page(output / "index.html") as opened:
         opened.page.fill("#search", "immun")
         assert opened.errors == []
+
+Many pages in one browser (a module- or session-scoped fixture keeps it):
+
+    with open_browser() as browser, browser.open(page, width=320) as opened:
+        ...
 """
 
 from __future__ import annotations
@@ -81,20 +86,22 @@ def open_page(path: Path) -> Iterator[OpenedPage]:
     too), uncaught exceptions and refused network requests, so a test can end with
     `assert opened.errors == []`. Skips the test when Chromium or Playwright is missing.
     """
-    executable = chromium_executable()
-    if executable is None:
-        pytest.skip("no Chromium found (looked in " + ", ".join(CANDIDATES)
-                    + "): install it with `apt-get install chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright missing: install it with `pip install playwright==1.65.2`")
+    with open_browser() as browser, browser.open(path) as opened:
+        yield opened
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=ARGS,
-                                             timeout=30_000)
+
+class Browser:
+    """One running Chromium that opens many pages, each in a context of its own (so no
+    page sees another's state): starting Chromium costs far more than a page."""
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+
+    @contextmanager
+    def open(self, path: Path, width: int = 1280, height: int = 720) -> Iterator[OpenedPage]:
+        """Load `path` in a viewport of `width` × `height` CSS pixels, as `open_page`."""
+        context = self.browser.new_context(viewport={"width": width, "height": height})
         try:
-            context = browser.new_context()
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
             opened = OpenedPage(page)
@@ -115,6 +122,29 @@ def open_page(path: Path) -> Iterator[OpenedPage]:
 
             page.goto(Path(path).resolve().as_uri())
             yield opened
+        finally:
+            context.close()
+
+
+@contextmanager
+def open_browser(*extra_args: str) -> Iterator[Browser]:
+    """A headless Chromium for `Browser.open`, closed (its profile deleted) on exit,
+    started with `ARGS` and `extra_args`. Skips the test when Chromium or Playwright is
+    missing."""
+    executable = chromium_executable()
+    if executable is None:
+        pytest.skip("no Chromium found (looked in " + ", ".join(CANDIDATES)
+                    + "): install it with `apt-get install chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright missing: install it with `pip install playwright==1.65.2`")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable,
+                                             args=[*ARGS, *extra_args], timeout=30_000)
+        try:
+            yield Browser(browser)
         finally:
             # Closing the browser closes its contexts and pages and deletes the profile.
             browser.close()

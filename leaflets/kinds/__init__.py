@@ -113,6 +113,9 @@ def default_edition_kinds() -> tuple[OutputKind, ...]:
 def default_site_kinds() -> tuple[SiteKind, ...]:
     from .bundle import Bundle
     from .catalogue import CataloguePages
+    from .feeds import Feeds
     from .web import WebFiles
-    # The pages' shared files, then the catalogue that links them; bundles hold them all.
-    return (WebFiles(), CataloguePages(), Bundle())
+    from .withdrawn import WithdrawalPages
+    # The pages' shared files, then the catalogue that links them and the feeds it links;
+    # the withdrawn leaflets' pages, which link the catalogue; bundles hold them all.
+    return (WebFiles(), CataloguePages(), Feeds(), WithdrawalPages(), Bundle())

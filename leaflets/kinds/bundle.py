@@ -9,12 +9,13 @@ from pathlib import Path
 from ..errors import UsageError
 from ..inputs import sha256
 from ..outputs import inside, listed, write_if_changed
-from . import Site, SiteKind, catalogue, feeds, web
+from . import Site, SiteKind, catalogue, feeds, web, withdrawn
 
 # The listings of the site kinds' own files: a folder's catalogue pages and thumbnails,
-# its web editions' shared files, its feed.
+# its web editions' shared files, its feed, the pages at withdrawn leaflets' addresses
+# (a clinic that hosts its bundle keeps its old QR codes answered).
 LISTINGS = ((catalogue.MADE, catalogue.OWN_NAME), (web.MADE, web.OWN_NAME),
-            (feeds.MADE, feeds.OWN_NAME))
+            (feeds.MADE, feeds.OWN_NAME), (withdrawn.MADE, withdrawn.OWN_NAME))
 
 SUMS = "SHA256SUMS"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that the same files give the same bundle

@@ -26,6 +26,7 @@ from ..model import Library
 from ..outputs import Record, atomic_write, inside, write_if_changed
 from ..registry import FORMATS, N_, VARIANTS
 from . import Site, SiteKind
+from .web import WebEdition
 
 THUMBNAIL_WIDTH = 240  # pixels
 MADE = ".catalogue.json"   # the pages and thumbnails the catalogue made
@@ -38,11 +39,12 @@ SWITCH_LABEL = N_("Language of this page")
 
 @dataclass
 class Row:
-    """One leaflet in one language: its main PDF and every other file of it."""
+    """One leaflet in one language: its main PDF, every other PDF of it, its web page."""
 
     main: Record
     others: list[Record] = field(default_factory=list)
     thumbnail: str = ""
+    web: Record | None = None
 
 
 def thumbnail(pdf: bytes) -> bytes:
@@ -113,12 +115,19 @@ def _rows(records: list[Record], library: Library) -> list[Row]:
     ranked = sorted(records, key=lambda record: (
         not VARIANTS[record.variant].default, record.format != library.format_of(record.leaflet),
         record.layout != "pages", record.path))
+    pages = [record for record in ranked if record.kind == WebEdition.name]
     for record in ranked:
         key = (record.leaflet, record.language)
+        if record.kind == WebEdition.name:
+            continue
         if key in rows:
             rows[key].others.append(record)
         else:
             rows[key] = Row(record)
+    # The card's title opens the web edition; a row is a leaflet with a PDF to print.
+    for page in pages:
+        if (page.leaflet, page.language) in rows:
+            rows[page.leaflet, page.language].web = page
     return sorted(rows.values(),
                   key=lambda row: (row.main.leaflet, languages.index(row.main.language)))
 

@@ -12,7 +12,6 @@ host. Pages are rendered from the blocks' own templates, without layout.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from babel import Locale
 from ..editions import Edition, edition_languages, output_name, web_path
 from ..inputs import Roots, sha256
 from ..model import Library
-from ..outputs import atomic_write, inside, write_if_changed
+from ..outputs import atomic_write, keep_listed
 from ..registry import DEFAULT_VARIANT, VARIANTS
 from ..tasks import edition_inputs, render_html
 from ..templates import Templates, palette_css
@@ -119,6 +118,16 @@ def _page_context(library: Library, edition: Edition, sheet: Stylesheet) -> dict
     )
 
 
+def withdrawn_editions(library: Library) -> list[Edition]:
+    """The web editions a withdrawn leaflet had, in each folder and language it was
+    distributed in: printed QR codes still open them."""
+    return [Edition(leaflet, code, library.format_of(leaflet), DEFAULT_VARIANT, clinic)
+            for leaflet, leaflet_file in library.leaflets.items()
+            if leaflet_file.leaflet.withdrawn is not None
+            for clinic in [None, *library.clinics]
+            for code in edition_languages(library, leaflet, clinic)]
+
+
 class WebFiles(SiteKind):
     """The stylesheet, fonts and images the web pages of each catalogue folder use, in
     its ``static/`` folder. The files it made are listed in ``.web-files.json``, so it
@@ -128,15 +137,21 @@ class WebFiles(SiteKind):
 
     def finish(self, site: Site) -> list[Path]:
         pages = [record for record in site.records if record.kind == WebEdition.name]
+        # A withdrawn leaflet's page (kinds/withdrawn.py) uses the stylesheet too.
+        folders = {catalogue_folder(path) for path in [
+            *(record.path for record in pages),
+            *(web_path(site.library, edition) for edition in withdrawn_editions(site.library))]}
         wanted: dict[str, Callable[[], bytes]] = {}
-        if pages:
+        if folders:
             sheet = stylesheet(site.library, site.roots)
             fonts = web_fonts(site.library.project)
-        for record in pages:
-            static = f"{catalogue_folder(record.path)}{STATIC}/"
+        for folder in folders:
+            static = f"{folder}{STATIC}/"
             wanted[static + sheet.name] = lambda sheet=sheet: sheet.data
             for font in fonts:
                 wanted[f"{static}fonts/{font.name}"] = lambda font=font: woff2(font)
+        for record in pages:
+            static = f"{catalogue_folder(record.path)}{STATIC}/"
             for key in record.inputs:
                 if key.startswith("content:assets/"):
                     data = site.roots.path(key).read_bytes()
@@ -146,18 +161,5 @@ class WebFiles(SiteKind):
             path = site.output / name
             if not path.is_file() or path.is_symlink():   # named by content: made once
                 atomic_write(path, data())
-        _remove_unwanted(site.output, set(wanted))
+        keep_listed(site.output, MADE, OWN_NAME, set(wanted))
         return []   # no file here is one a person opens
-
-
-def _remove_unwanted(output: Path, wanted: set[str]) -> None:
-    listing = output / MADE
-    try:
-        before = json.loads(listing.read_text())["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        before = []
-    for name in sorted(set(before if isinstance(before, list) else []) - wanted):
-        # The listing is a file anyone can edit: only names of the shapes it writes, inside.
-        if isinstance(name, str) and OWN_NAME.fullmatch(name) and inside(output, name):
-            (output / name).unlink(missing_ok=True)
-    write_if_changed(listing, (json.dumps({"files": sorted(wanted)}, indent=1) + "\n").encode())

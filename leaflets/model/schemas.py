@@ -224,6 +224,15 @@ class Withdrawal(Model):
     reason: Line
 
 
+class Change(Model):
+    """What changed in one version of a leaflet, in the source language: what its feed
+    tells clinics, so that they replace printed stock."""
+
+    version: Line
+    on: date
+    note: Line
+
+
 class Leaflet(Model):
     reference: Line
     version: Line
@@ -235,6 +244,8 @@ class Leaflet(Model):
     # an editorial choice, so it is written down here rather than made by the layout.
     omit: dict[Format, list[Identifier]] = Field(default_factory=dict)
     withdrawn: Withdrawal | None = None
+    # The change notes, one per version: once there are any, the current version has one.
+    changes: list[Change] | None = Field(None, min_length=1)
 
     @field_validator("review_by")
     @classmethod
@@ -249,6 +260,33 @@ class Leaflet(Model):
             raise broken(f"'review_by' must be at most {MAX_REVIEW_YEARS} years after "
                          f"'published', so no later than {latest}; found {review_by}")
         return review_by
+
+    @field_validator("changes")
+    @classmethod
+    def _one_note_per_version(cls, changes: list[Change] | None,
+                              info: ValidationInfo) -> list[Change] | None:
+        version, published = info.data.get("version"), info.data.get("published")
+        if changes is None or version is None or published is None or not checking_rules(info):
+            return changes
+        seen: dict[str, int] = {}
+        for number, change in enumerate(changes, 1):
+            if change.version in seen:
+                raise broken(f"'changes' has two notes for version '{change.version}' (entries "
+                             f"{seen[change.version]} and {number}); write one per version")
+            seen[change.version] = number
+            if change.version != version and change.on > published:
+                raise broken(f"the note of version '{change.version}' is dated {change.on}, "
+                             f"after this version's publication ('published': {published}); "
+                             "an earlier version cannot come later")
+        current = next((change for change in changes if change.version == version), None)
+        if current is None:
+            raise broken(f"'changes' has no note for the current version '{version}': add "
+                         f"{{version: \"{version}\", on: {published}, note: …}} saying what "
+                         f"changed; found notes for {', '.join(map(repr, seen))}")
+        if current.on != published:
+            raise broken(f"the note of the current version '{version}' is dated {current.on}, "
+                         f"but 'published' says {published}; write the same date in both")
+        return changes
 
     def blocks_in(self, format: str) -> list[str]:
         left_out = set(self.omit.get(format, ()))

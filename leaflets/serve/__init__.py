@@ -1,0 +1,117 @@
+"""The author's preview: ``serve`` (a local web server of the output folder that shows
+each save within a moment, and the side-by-side review of translations) and ``watch``
+(rebuild on every save, in the terminal).
+
+``server`` answers the browsers, ``live`` keeps what they are shown current, ``review``
+and ``pages`` make the preview's own pages.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from threading import Thread
+
+from ..builder import Paths, Selection
+from ..errors import LeafletError, UsageError
+from .live import Live, Preview, warm_pool
+from .pages import PREFIX, Pages
+from .server import PreviewServer
+
+__all__ = ["address_problem", "serve", "watch"]
+
+# How long saving must pause before the PDFs are rebuilt: a page is re-rendered on each
+# save, a PDF only once the author stops for a moment.
+QUIET_MS = 300
+LOOPBACK_NAMES = ("localhost",)
+
+
+def watched(paths: Paths) -> list[Path]:
+    return [paths.content, paths.templates, paths.locales]
+
+
+def _changes(paths: Paths, timeout_ms: int):
+    """Each set of files saved, and an empty set when nothing was for ``timeout_ms``. The
+    watcher is started before it is returned, so nothing saved during the first build is
+    missed."""
+    from watchfiles import watch as changes
+
+    # step: how long to wait for more changes after one; an editor's save is one burst.
+    watcher = changes(*watched(paths), yield_on_timeout=True, rust_timeout=timeout_ms,
+                      step=20)
+    next(watcher)
+    return watcher
+
+
+def address_problem(host: str, port: int, public: bool) -> str | None:
+    """What is wrong with the address serve is asked to listen on."""
+    if not 0 <= port <= 65535:
+        return f"--port must be between 0 and 65535, found {port}"
+    if public or host in LOOPBACK_NAMES:
+        return None
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        return (f"--host {host} would let other machines read the preview; serve listens on "
+                "this machine only (127.0.0.1) unless you also give --public")
+    return None
+
+
+def serve(paths: Paths, selection: Selection, jobs: int, host: str, port: int,
+          public: bool = False) -> int:
+    """Serve the output folder, rebuilding it on every save, until Ctrl-C."""
+    live = Live()
+    pool = warm_pool(jobs)
+    # Stopped by a service manager as by Ctrl-C: the same clean stop (workers, forked
+    # already, keep the default).
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server = PreviewServer((host, port), paths.output, live, Pages(paths.templates), public)
+    except OSError as error:
+        pool.shutdown()
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}; choose another "
+                         "--port") from None
+    address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"
+    thread = Thread(target=server.serve_forever, name="preview server", daemon=True)
+    thread.start()
+    print(f"serving {paths.output} at {address} (review translations: {address}"
+          f"{PREFIX.lstrip('/')}); Ctrl-C to stop", flush=True)
+    try:
+        Preview(paths, selection, live, pool).follow(_changes(paths, QUIET_MS))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        live.close()              # ends the event streams
+        server.shutdown()
+        server.server_close()     # the port is free again
+        thread.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+    print("stopped", flush=True)
+    return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def watch(paths: Paths, build: Callable[[], object]) -> int:
+    """Build now, then again on every change; an error is shown and watching goes on."""
+    # Each second without a change the watcher yields an empty set: wait on.
+    watcher = _changes(paths, 1000)
+    try:
+        while True:
+            try:
+                build()
+            except LeafletError as error:
+                print(error, file=sys.stderr, flush=True)
+            print(f"watching {', '.join(map(str, watched(paths)))} for changes "
+                  "(Ctrl-C to stop)", flush=True)
+            while not next(watcher):
+                pass
+    except KeyboardInterrupt:
+        return 0

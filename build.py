@@ -6,6 +6,9 @@ from leaflets.bootstrap import ensure_environment
 
 ensure_environment(sys.argv[1:])
 
-from leaflets.cli import main  # noqa: E402  (only importable once the environment is ready)
+try:
+    from leaflets.cli import main  # only importable once the environment is ready
 
-sys.exit(main())
+    sys.exit(main())
+except KeyboardInterrupt:   # Ctrl-C outside what a command handles itself: no traceback
+    sys.exit(130)           # the shells' code for a command ended by SIGINT

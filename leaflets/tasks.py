@@ -3,6 +3,7 @@ input they read."""
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -28,9 +29,18 @@ def render_html(templates: Templates, library: Library, edition: Edition,
         where = Location(shown(Path(error.filename or error.name or "?")), error.lineno or 1)
         raise ContentError([Problem(where, f"template syntax error: {error.message}")]) from None
     except TemplateError as error:
-        raise BuildError(f"{edition}: template error: {error}") from None
+        where = _template_line(error)
+        prefix = f"{where}: error: " if where else ""
+        raise BuildError(f"{prefix}{edition}: template error: {error}") from None
 
 
+def _template_line(error: Exception) -> Location | None:
+    """Where in a template a render stopped: Jinja reports the template's own file and
+    line in the traceback's frames; the last such frame is where it stopped."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename.endswith(".j2")]
+    return Location(shown(Path(frames[-1].filename)), frames[-1].lineno or 1) if frames \
+        else None
 
 def edition_inputs(library: Library, edition: Edition) -> dict[str, str | None]:
     """The content files an edition is made from, hashed as the library read them.

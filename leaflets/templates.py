@@ -15,6 +15,7 @@ from jinja2 import (
     BytecodeCache,
     Environment,
     StrictUndefined,
+    TemplateError,
     TemplateNotFound,
     pass_context,
 )
@@ -245,9 +246,13 @@ class Templates:
             **_context(library, edition, panels, asset_url), **(extra or {}),
             "in_source_language": partial(self._in_source_language, library, edition, panels,
                                           asset_url)})
-        html = typeset_body("".join(template.root_render_func(context)))
-        filler = (typeset_body("".join(template.blocks["filler"](context)))
-                  if "filler" in template.blocks else "")
+        try:
+            html = typeset_body("".join(template.root_render_func(context)))
+            filler = (typeset_body("".join(template.blocks["filler"](context)))
+                      if "filler" in template.blocks else "")
+        except TemplateError:
+            environment.handle_exception()   # re-raised with the templates' own lines
+
         inputs = {}
         for code in languages:
             inputs.update({f"templates:{name}": self.loader.digests[name]

@@ -196,7 +196,9 @@ def test_a_deleted_leaflet_leaves_disk_manifest_and_catalogue_but_no_foreign_fil
 
 
 def assert_manifest_matches_disk_but(output: Path, foreign: set[str]) -> None:
-    on_disk = {str(path.relative_to(output)) for path in output.rglob("*.pdf")} - foreign
+    # The editions' files: PDFs and web pages (not the catalogue's index pages).
+    made = [*output.rglob("*.pdf"), *output.glob("*/*.html"), *output.glob("clinics/*/*/*.html")]
+    on_disk = {str(path.relative_to(output)) for path in made} - foreign
     assert manifest_paths(output) == on_disk
 
 
@@ -280,7 +282,7 @@ def test_two_builds_into_one_folder_at_once_leave_a_consistent_manifest(content,
     for process in (first, second):
         assert process.wait(300) == 0, process.stderr.read().decode()
     paths = manifest_paths(output)
-    assert {path.split("/")[0] for path in paths} == {"fr", "de"} and len(paths) == 6
+    assert {path.split("/")[0] for path in paths} == {"fr", "de"} and len(paths) == 12
     assert_manifest_matches_disk(output)
     page = (output / "index.html").read_text()
     assert 'data-language="fr"' in page and 'data-language="de"' in page

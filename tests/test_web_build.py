@@ -214,3 +214,17 @@ def test_a_web_font_is_cut_the_same_every_time_and_keeps_its_scripts(library, tm
     (tmp_path / "two/leaflets/webfonts" / arabic.name).write_bytes(b"broken")
     assert woff2(arabic) == first
     assert {face.path for face in font_faces(project)} >= {arabic.face.path}
+
+
+def test_a_template_that_fails_while_rendering_is_named_at_its_line(library, templates,
+                                                                   tmp_path):
+    page = templates / "web/edition.html.j2"
+    lines = page.read_text().splitlines(keepends=True)
+    at = next(index for index, line in enumerate(lines) if "<main" in line)
+    lines.insert(at + 1, "{{ nosuch.field }}\n")
+    page.write_text("".join(lines))
+    result = build(paths_for(library, tmp_path / "out", templates))
+    errors = [outcome.error for outcome in result.outcomes if outcome.error]
+    assert errors and all(f"edition.html.j2:{at + 2}:1: error: " in error
+                          and "'nosuch' is undefined" in error for error in errors)
+    assert not list((tmp_path / "out").glob("*/*.html"))   # no edition page written

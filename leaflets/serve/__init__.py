@@ -27,6 +27,7 @@ __all__ = ["address_problem", "serve", "watch"]
 # save, a PDF only once the author stops for a moment.
 QUIET_MS = 300
 LOOPBACK_NAMES = ("localhost",)
+STOPPING = (signal.SIGINT, signal.SIGTERM)
 
 
 def watched(paths: Paths) -> list[Path]:
@@ -39,6 +40,11 @@ def _changes(paths: Paths, timeout_ms: int):
     missed."""
     from watchfiles import watch as changes
 
+    # The watcher refuses a folder that is not there, in words of its own ("No path was
+    # found."): say which, before anything starts.
+    missing = [folder for folder in watched(paths) if not folder.is_dir()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such folder to follow for changes")
     # step: how long to wait for more changes after one; an editor's save is one burst.
     watcher = changes(*watched(paths), yield_on_timeout=True, rust_timeout=timeout_ms,
                       step=20)
@@ -64,35 +70,51 @@ def address_problem(host: str, port: int, public: bool) -> str | None:
 
 def serve(paths: Paths, selection: Selection, jobs: int, host: str, port: int,
           public: bool = False) -> int:
-    """Serve the output folder, rebuilding it on every save, until Ctrl-C."""
-    live = Live()
-    pool = warm_pool(jobs)
-    # Stopped by a service manager as by Ctrl-C: the same clean stop (workers, forked
-    # already, keep the default).
-    signal.signal(signal.SIGTERM, _interrupt)
+    """Serve the output folder, rebuilding it on every save, until Ctrl-C (at any moment:
+    while the workers start, too)."""
+    live, pool, server, thread = Live(), None, None, None
+    handlers = {number: signal.getsignal(number) for number in STOPPING}
     try:
-        server = PreviewServer((host, port), paths.output, live, Pages(paths.templates), public)
-    except OSError as error:
-        pool.shutdown()
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}; choose another "
-                         "--port") from None
-    address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"
-    thread = Thread(target=server.serve_forever, name="preview server", daemon=True)
-    thread.start()
-    print(f"serving {paths.output} at {address} (review translations: {address}"
-          f"{PREFIX.lstrip('/')}); Ctrl-C to stop", flush=True)
-    try:
+        pool = warm_pool(jobs)
+        # Stopped by a service manager as by Ctrl-C: the same clean stop (workers, forked
+        # already, keep the default).
+        signal.signal(signal.SIGTERM, _interrupt)
+        server = _listening(paths, live, host, port, public)
+        address = (f"http://{host if ':' not in host else f'[{host}]'}:"
+                   f"{server.server_address[1]}/")
+        thread = Thread(target=server.serve_forever, name="preview server", daemon=True)
+        thread.start()
+        print(f"serving {paths.output} at {address} (review translations: {address}"
+              f"{PREFIX.lstrip('/')}); Ctrl-C to stop", flush=True)
         Preview(paths, selection, live, pool).follow(_changes(paths, QUIET_MS))
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C while stopping (the PDF a worker lays out is finished first)
+        # would leave the stop half done, with a traceback.
+        for number in STOPPING:
+            signal.signal(number, signal.SIG_IGN)
         live.close()              # ends the event streams
-        server.shutdown()
-        server.server_close()     # the port is free again
-        thread.join()
-        pool.shutdown(wait=True, cancel_futures=True)
+        if thread is not None:
+            server.shutdown()
+            thread.join()
+        if server is not None:
+            server.server_close()     # the port is free again
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     print("stopped", flush=True)
     return 0
+
+
+def _listening(paths: Paths, live: Live, host: str, port: int,
+               public: bool) -> PreviewServer:
+    try:
+        return PreviewServer((host, port), paths.output, live, Pages(paths.templates), public)
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}; choose another "
+                         "--port") from None
 
 
 def _interrupt(signum, frame) -> None:

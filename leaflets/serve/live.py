@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -43,7 +44,10 @@ class Live:
 
     library: Library | None = None
     problems: list[str] = field(default_factory=list)   # located, one line each
-    version: int = 0
+    # Counted on from the clock, not from 0: a page an earlier server showed (the browser
+    # keeps it, and its event stream's last id, across a restart) is then always behind
+    # this server's versions, and reloads, instead of waiting for as many of them.
+    version: int = field(default_factory=lambda: time.time_ns() // 1_000_000)
     closed: bool = False
     _history: list[frozenset[str]] = field(default_factory=list)
     _condition: Condition = field(default_factory=Condition)
@@ -95,8 +99,12 @@ def warm_pool(jobs: int) -> ProcessPoolExecutor:
     inherit both, and hold the lock for the server's life."""
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=serving_worker,
                                initargs=(os.getpid(),))
-    for started in [pool.submit(os.getpid) for _ in range(jobs)]:
-        started.result()
+    try:
+        for started in [pool.submit(os.getpid) for _ in range(jobs)]:
+            started.result()
+    except BaseException:   # Ctrl-C while they start: none is left behind
+        pool.shutdown(cancel_futures=True)
+        raise
     return pool
 
 

@@ -22,6 +22,9 @@ SCRIPT = PREFIX + "live.js"
 ASSETS = {"live.js": "text/javascript; charset=utf-8", "serve.css": "text/css; charset=utf-8"}
 REVIEW = re.compile(r"review/([a-z0-9][a-z0-9-]*)/([A-Za-z0-9_-]+)")
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+# The controls a message quotes from a mistaken file ("unknown field 'a\u202eb'"): shown,
+# they would reorder the rest of the message, location included; named, they are found.
+_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class Pages:
@@ -38,7 +41,9 @@ class Pages:
         return template.render(script=script_tag(version), prefix=PREFIX, **context).encode()
 
     def errors(self, problems: list[str], version: int) -> bytes:
-        return self.render("errors.html.j2", version, problems=problems)
+        return self.render("errors.html.j2", version, problems=[
+            _BIDI_CONTROL.sub(lambda found: f"<U+{ord(found[0]):04X}>", problem)
+            for problem in problems])
 
     def not_found(self, address: str, version: int) -> bytes:
         return self.render("not-found.html.j2", version, address=address)

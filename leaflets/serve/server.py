@@ -11,12 +11,13 @@ this machine.
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ..outputs import inside
 from .live import Live
@@ -29,6 +30,7 @@ TYPES = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
          ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
 HTML = TYPES[".html"]
 KEEP_ALIVE_SECONDS = 15   # a comment on a quiet event stream, so proxies keep it open
+_VERSION = re.compile(r"[0-9]{1,30}")
 
 
 def refusal(output: Path, relative: str) -> str | None:
@@ -78,7 +80,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         address = urlsplit(self.path)
         path = unquote(address.path)
         if path == EVENTS:
-            return self._events(address.query)
+            return self._events(address.query, head)
         if path.startswith(PREFIX):
             return self._own(path.removeprefix(PREFIX), head)
         return self._file(path, head)
@@ -89,15 +91,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if refused:
             return self._text(HTTPStatus.FORBIDDEN, f"{path}: {refused}", head)
         found = self.server.output / relative
-        if found.is_dir():
+        if _is_folder(found):
             if relative and not path.endswith("/"):
-                return self._redirect(path + "/")
+                # From the folder's own name: '///fr/' (of '/%2F%2Ffr') is the host 'fr'.
+                return self._redirect(quote("/" + relative.strip("/") + "/"))
             found = found / "index.html"
         content_type = TYPES.get(found.suffix.lower(), "application/octet-stream")
-        if content_type == HTML or not found.is_file():
-            return self._page(lambda version: with_script(found.read_bytes(), version)
-                              if found.is_file() else None, path, head)
-        self._send(HTTPStatus.OK, content_type, found.read_bytes(), head)
+        data = _read(found)
+        if content_type == HTML or data is None:
+            return self._page(lambda version: None if data is None
+                              else with_script(data, version), path, head)
+        self._send(HTTPStatus.OK, content_type, data, head)
 
     def _own(self, name: str, head: bool) -> None:
         """The server's own pages, the script and the stylesheet they use."""
@@ -120,7 +124,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.NOT_FOUND, HTML, pages.not_found(path, version), head)
         self._send(HTTPStatus.OK, HTML, data, head)
 
-    def _events(self, query: str) -> None:
+    def _events(self, query: str, head: bool) -> None:
         """Server-sent events: one 'change' event (the pages changed, as JSON) each time a
         build changes something after the version the browser shows."""
         seen = self._seen(query)
@@ -130,6 +134,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
+        if head:
+            return
         live = self.server.live
         try:
             self.wfile.write(b"retry: 500\n\n")
@@ -151,7 +157,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """The version the browser shows: the event it saw last, or the page's own (or,
         said by neither, the current one)."""
         last = self.headers.get("Last-Event-ID") or parse_qs(query).get("since", [""])[0]
-        return int(last) if last.isdigit() else self.server.live.version
+        # ASCII digits only, and few: int() refuses '²' and 5000 digits, both isdigit().
+        return int(last) if _VERSION.fullmatch(last) else self.server.live.version
 
     def _redirect(self, location: str) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -171,3 +178,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(data)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:   # a name longer than the file system takes: no such folder
+        return False
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes; None if there is no such file, or no more: a build removes files
+    (one no page uses any more) while browsers ask for them."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

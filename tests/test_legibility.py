@@ -308,9 +308,11 @@ def test_printed_addresses_are_never_hyphenated(shipped, format):
     """The online address is printed whole: joined again, its lines give it back, with
     no hyphen added where it breaks (a press edition hyphenates its text)."""
     for path in shipped[format]:
-        language = path.relative_to(path.parents[1]).parts[0]
+        # The web edition of the same leaflet, language and clinic, without its scheme.
+        folder = path.parent.relative_to(path.parents[3] if "clinics" in path.parts
+                                         else path.parents[1]).as_posix()
         leaflet = path.name.split(".")[0]
-        assert f"https://leaflets.example.org/{language}/{leaflet}.pdf" in joined_text(path)
+        assert f"leaflets.example.org/{folder}/{leaflet}.html" in joined_text(path)
         # Every hyphen the layout added, at the end of a line, ends a piece of a word
         # (of a compound, "Meta-Ana‐lyse"), never of an address or a number.
         for page in read(path):

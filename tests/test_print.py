@@ -70,7 +70,7 @@ def test_screen_edition_is_tagged_pdf_ua_with_bookmarks_and_links(printed):
     uris = [annotation.get_object()["/A"]["/URI"] for page in reader.pages
             for annotation in page.get("/Annots") or []]
     # One link, with a rectangle on each line the address takes.
-    assert set(uris) == {"https://leaflets.example.org/fr/immunotherapy-basics.pdf"}
+    assert set(uris) == {"https://leaflets.example.org/fr/immunotherapy-basics.html"}
 
 
 def test_press_edition_has_bleed_crop_marks_cmyk_and_pdf_x4(printed):
@@ -262,5 +262,6 @@ def test_qr_code_links_to_the_online_version(printed):
     path = printed / "fr/immunotherapy-basics.pdf"
     text = "".join(page_text(path, index) for index in range(len(PdfReader(path).pages)))
     # pdfium reads the hyphen that ends a line as U+FFFE, and joins the lines.
-    assert "https://leaflets.example.org/fr/immunotherapy-basics.pdf" in text.replace(
+    # The address printed as a reader types it: without its scheme.
+    assert "leaflets.example.org/fr/immunotherapy-basics.html" in text.replace(
         "\r\n", "").replace("\ufffe", "-")

@@ -157,7 +157,12 @@ def test_a_bundle_holds_only_what_the_tool_made_and_follows_withdrawal(content, 
     leaflet = content / "leaflets/immunotherapy-basics.yaml"
     leaflet.write_text(leaflet.read_text() + "withdrawn: {on: 2026-11-30, reason: replaced}\n")
     assert run(*cli(content, output, "--clinic", "centre-du-val", "--lang", "fr"))[0] == 0
-    assert not [name for name in names() if "immunotherapy-basics" in name]
+    # No edition of it is left; at its web address, the page that says it was withdrawn.
+    # (in each language the clinic took it in).
+    left = [name for name in names() if "immunotherapy-basics" in name]
+    assert "centre-du-val/fr/immunotherapy-basics.html" in left
+    assert all(name.endswith(".html") and "replaced" in zipfile.ZipFile(bundle).read(
+        name).decode() for name in left)
     assert mine.read_bytes() == b"my own file"
 
 

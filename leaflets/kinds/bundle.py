@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
+from ..editions import PREVIEW
 from ..errors import UsageError
 from ..inputs import sha256
-from ..outputs import inside, listed, write_if_changed
+from ..outputs import STATE, inside, listed, write_if_changed
 from . import Site, SiteKind, catalogue, feeds, web, withdrawn
 
 # The listings of the site kinds' own files: a folder's catalogue pages and thumbnails,
@@ -50,7 +52,28 @@ class Bundle(SiteKind):
             raise UsageError(f"the output folder still holds editions of {', '.join(outdated)}, "
                              "which the content no longer publishes (withdrawn or removed): "
                              f"run 'python3 build.py --clinic {self.clinic_id}' first")
+        lost = sorted({*_lost(site, self.clinic_id),
+                       *(name for name in _members(site, self.clinic_id)
+                         if not (site.output / name).is_file())})
+        if lost:   # deleted or edited by hand: the bundle would leave it out unsaid
+            raise UsageError(f"{', '.join(lost)} changed or went missing since the build: run "
+                             f"'python3 build.py --clinic {self.clinic_id}' first")
         return _write(site, self.clinic_id)
+
+
+def _lost(site: Site, clinic_id: str) -> set[str]:
+    """The clinic's files the build state lists but the folder no longer holds as built
+    (deleted or edited by hand): the records the output folder dropped on reading."""
+    kept = {record.path for record in site.records}
+    try:
+        entries = [entry for entry in json.loads((site.output / STATE).read_text())["files"]
+                   if isinstance(entry, dict)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()   # no state, or one the build would not trust either
+    return {path for entry in entries if isinstance(path := entry.get("path"), str)
+            and path not in kept and entry.get("clinic") == clinic_id
+            and entry.get("approval") != PREVIEW
+            and entry.get("language") not in site.library.project.in_progress}
 
 
 def _published(site: Site, record) -> bool:

@@ -93,9 +93,12 @@ class Feeds(SiteKind):
         for clinic_id in [None, *site.library.clinics]:
             prefix = f"clinics/{clinic_id}/" if clinic_id else ""
             records = [record for record in site.distributed if record.clinic == clinic_id]
-            if records or clinic_id is None:   # where the catalogue writes its page
+            withdrawals = _withdrawal_entries(site, words, clinic_id, prefix)
+            # Where the catalogue writes its page, and where a clinic whose every leaflet
+            # was withdrawn must still learn it: the news its feed is for.
+            if records or withdrawals or clinic_id is None:
                 entries = [*_edition_entries(site, words, records, clinic_id, prefix),
-                           *_withdrawal_entries(site, words, clinic_id, prefix)]
+                           *withdrawals]
                 write_if_changed(site.output / prefix / FEED,
                                  _feed(site, words, clinic_id, prefix, entries))
                 made.add(prefix + FEED)
@@ -160,11 +163,15 @@ def _withdrawal_entries(site: Site, words: Words, clinic_id: str | None,
     """One entry per withdrawn leaflet and language the folder had it in: when and why,
     linking the catalogue page, which says so too."""
     library, url = site.library, site.library.project.site_url
+    clinic = library.clinics.get(clinic_id)
     entries = []
     for leaflet_id, leaflet_file in sorted(library.leaflets.items()):
         withdrawal = leaflet_file.leaflet.withdrawn
         if withdrawal is None:
             continue
+        # The reason as the withdrawal page at the leaflet's address says it: filled.
+        reason = filled_text(withdrawal.reason, clinic and clinic.clinic,
+                             language(library.project.source_language))
         for code in edition_languages(library, leaflet_id, clinic_id):
             title = _title(library, leaflet_id, clinic_id, code)
             if title is None:   # never distributed in that language
@@ -172,7 +179,7 @@ def _withdrawal_entries(site: Site, words: Words, clinic_id: str | None,
             entries.append(Entry(
                 f"{url}{prefix}{code}/{leaflet_id}#withdrawn-{withdrawal.on}", code,
                 words.say(code, WITHDRAWN_TITLE, title=title), withdrawal.on,
-                words.say(code, WITHDRAWN_SUMMARY, reason=withdrawal.reason,
+                words.say(code, WITHDRAWN_SUMMARY, reason=reason,
                           date=format_day(withdrawal.on, language(code))), code,
                 (Link("alternate", "text/html", url + prefix + CATALOGUE_PAGE),),
                 (-withdrawal.on.toordinal(), leaflet_id, library.languages.index(code))))

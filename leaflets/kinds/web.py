@@ -11,16 +11,21 @@ host. Pages are rendered from the blocks' own templates, without layout.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from babel import Locale
+from markupsafe import Markup
 
 from ..editions import Edition, edition_languages, output_name, web_path
 from ..inputs import Roots, sha256
+from ..languages import language
 from ..model import Library
 from ..outputs import atomic_write, keep_listed
 from ..registry import DEFAULT_VARIANT, VARIANTS
@@ -36,6 +41,29 @@ MADE = ".web-files.json"   # the shared files this kind made, to remove its own 
 OWN_NAME = re.compile(r"(clinics/[a-z0-9][a-z0-9-]*/)?static/"
                       r"(leaflets\.[0-9a-f]{16}\.css|fonts/[0-9a-f]{16}\.woff2"
                       r"|[0-9a-f]{16}\.[a-z0-9]{1,5})")
+# A shared file a page links, as the page template writes its address.
+LINK = re.compile(r'(?:src|href)="\.\./static/((?:leaflets\.)?[0-9a-f]{16}\.[a-z0-9]{1,5})"')
+# The shared files the pages this process made link, by name (a hash of their bytes, so
+# never out of date): a file saved during a build after a page was made changes what
+# the files give now, not what that page links. Emptied once they are written.
+_LINKED: dict[str, bytes] = {}
+
+
+# What could end a CSS string, the rule, the <style> element or the style="…" attribute
+# it stands in.
+_CSS_UNSAFE = re.compile(r"""[\\"'<>&\x00-\x1f\x7f\u2028\u2029]""")
+
+
+def css_family(family: str) -> str:
+    """A font family's name as one quoted CSS string: project.yaml is content, and a name
+    that closes the string, the rule or the element (a script) prints nothing but a name."""
+    return "'" + _CSS_UNSAFE.sub(lambda match: f"\\{ord(match[0]):x} ", family) + "'"
+
+
+def css_font_stack(library: Library, code: str) -> Markup:
+    """The font stack of a language's script, as the web pages write it."""
+    families = library.project.fonts.scripts[language(code).script]
+    return Markup(", ".join(css_family(family) for family in families))
 
 
 def hashed_name(data: bytes, suffix: str) -> str:
@@ -68,7 +96,7 @@ def stylesheet(library: Library, roots: Roots) -> Stylesheet:
     faces = []
     for font in web_fonts(library.project):
         inputs[roots.key(font.face.path)] = font.source_sha256
-        faces.append(f'@font-face {{ font-family: "{font.face.family}"; '
+        faces.append(f"@font-face {{ font-family: {css_family(font.face.family)}; "
                      f"font-weight: {font.face.weight}; font-style: {font.face.style}; "
                      f'font-display: swap; src: url("fonts/{font.name}") format("woff2"); }}')
     text = "\n".join([*faces, palette_css(library.project.palette, DEFAULT_VARIANT), ""])
@@ -91,15 +119,47 @@ class WebEdition(PageKind):
 
     def make(self, library: Library, templates: Templates, edition: Edition) -> Page:
         sheet = stylesheet(library, templates.roots)
-        rendered = render_html(templates, library, edition, page=PAGE, link=_static_link,
+        drawn: dict[Path, bytes] = {}
+
+        def link(path: Path, data: bytes) -> str:
+            """An image's address from a page: in the static folder beside the page's."""
+            data = static_picture(path, data, library.root / "assets", drawn)
+            name = hashed_name(data, path.suffix.lower())
+            _LINKED[name] = data
+            return f"../{STATIC}/{name}"
+        _LINKED[sheet.name] = sheet.data
+        rendered = render_html(templates, library, edition, page=PAGE, link=link,
                                extra=_page_context(library, edition, sheet))
-        inputs = {**edition_inputs(library, edition), **rendered.inputs, **sheet.inputs}
+        inputs = {**edition_inputs(library, edition), **rendered.inputs, **sheet.inputs,
+                  **{templates.roots.key(path): sha256(data) for path, data in drawn.items()}}
         return Page(Product(rendered.html.encode(), None, "web"), inputs)
 
 
-def _static_link(path: Path, data: bytes) -> str:
-    """An image's address from a page: in the static folder beside the page's folder."""
-    return f"../{STATIC}/{hashed_name(data, path.suffix.lower())}"
+# An address in an SVG: href="…", xlink:href='…', url(…); fragments (#id) are its own.
+_SVG_ADDRESS = re.compile(rb"""(href\s*=\s*["']|url\(\s*["']?)([^"'()#\s]+)""")
+
+
+def static_picture(path: Path, data: bytes, assets: Path, drawn: dict[Path, bytes],
+                   within: tuple[Path, ...] = ()) -> bytes:
+    """A picture as the static folder holds it. A browser shows an SVG in an <img> as a
+    sealed image that loads no other file, so the files under content/assets/ an SVG
+    draws from (an <image>, a <use>, a url() of its style) go inside it as data: URLs,
+    as the PDF draws them; ``drawn`` collects them, inputs of the page too."""
+    if path.suffix.lower() != ".svg":
+        return data
+    within = (*within, path.resolve())
+
+    def inline(match: re.Match) -> bytes:
+        parts = urlsplit(unquote(match[2].decode(errors="replace")))
+        target = (path.parent / parts.path).resolve()
+        if (parts.scheme not in ("", "file") or target in within or not target.is_file()
+                or not target.is_relative_to(assets.resolve())):
+            return match[0]   # not a file of the library's (or an SVG drawing itself)
+        drawn[target] = target.read_bytes()
+        inner = static_picture(target, drawn[target], assets, drawn, within)
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return match[1] + f"data:{kind};base64,".encode() + base64.b64encode(inner)
+    return _SVG_ADDRESS.sub(inline, data)
 
 
 def _page_context(library: Library, edition: Edition, sheet: Stylesheet) -> dict:
@@ -109,6 +169,8 @@ def _page_context(library: Library, edition: Edition, sheet: Stylesheet) -> dict
                                                              edition.clinic)
     return dict(
         medium="web",
+        # Instead of every template's own stack, which writes the names as they are.
+        font_stack_of=lambda code: css_font_stack(library, code),
         stylesheet=f"../{STATIC}/{sheet.name}",
         pdf_href=f"{own}.pdf",
         # The same leaflet's other editions in this folder: (code, name in itself, href).
@@ -152,14 +214,27 @@ class WebFiles(SiteKind):
                 wanted[f"{static}fonts/{font.name}"] = lambda font=font: woff2(font)
         for record in pages:
             static = f"{catalogue_folder(record.path)}{STATIC}/"
-            for key in record.inputs:
+            linked = set(LINK.findall((site.output / record.path).read_text()))
+            for key in record.inputs:   # a picture an SVG draws from is inside it
                 if key.startswith("content:assets/"):
-                    data = site.roots.path(key).read_bytes()
-                    name = hashed_name(data, Path(key).suffix.lower())
-                    wanted[static + name] = lambda data=data: data
+                    path = site.roots.path(key)
+                    data = static_picture(path, path.read_bytes(),
+                                          site.library.root / "assets", {})
+                    name = hashed_name(data, path.suffix.lower())
+                    if name in linked:
+                        wanted[static + name] = lambda data=data: data
+            # A page made before a file it uses was saved again links that file as it
+            # was: it stays until the next build makes the page again.
+            for name in sorted(linked):
+                kept = site.output / static / name
+                if name in _LINKED:
+                    wanted.setdefault(static + name, lambda name=name: _LINKED[name])
+                elif kept.is_file() and not kept.is_symlink():
+                    wanted.setdefault(static + name, kept.read_bytes)
         for name, data in sorted(wanted.items()):
             path = site.output / name
             if not path.is_file() or path.is_symlink():   # named by content: made once
                 atomic_write(path, data())
+        _LINKED.clear()
         keep_listed(site.output, MADE, OWN_NAME, set(wanted))
         return []   # no file here is one a person opens

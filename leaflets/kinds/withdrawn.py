@@ -23,10 +23,10 @@ from markupsafe import Markup
 from ..editions import Edition, clinic_version, web_path
 from ..languages import Language, language
 from ..outputs import listed, write_if_changed
-from ..templates import Templates, font_stack
+from ..templates import Templates
 from . import Site, SiteKind
 from .catalogue import catalogue_files
-from .web import STATIC, stylesheet, withdrawn_editions
+from .web import STATIC, css_font_stack, stylesheet, withdrawn_editions
 
 PAGE = "web/withdrawn.html.j2"
 MADE = ".withdrawn.json"
@@ -98,7 +98,7 @@ def _render(templates: Templates, site: Site, edition: Edition, sheet: str,
         reason=_typeset(templates, source, leaflet.withdrawn.reason, clinic),
         source=source,
         stylesheet=sheet,
-        font_stack=Markup(font_stack(library, language(edition.language))),
+        font_stack=css_font_stack(library, edition.language),
         catalogue_href=catalogue_href,
     )
 

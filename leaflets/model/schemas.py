@@ -232,6 +232,16 @@ class Change(Model):
     on: date
     note: Line
 
+    @field_validator("note")
+    @classmethod
+    def _written_out(cls, note: str, info: ValidationInfo) -> str:
+        # Feeds print a note as written, the same in every clinic's feed: nothing would
+        # fill a placeholder there, and a clinic reading {clinic.name} learns nothing.
+        if checking_rules(info) and "{clinic." in note:
+            raise broken("a change note is printed as written in every feed: write the "
+                         "clinic's details out, not a {clinic.…} placeholder", "{clinic.")
+        return note
+
 
 class Leaflet(Model):
     reference: Line

@@ -119,3 +119,21 @@ def test_a_bundle_is_refused_while_a_thumbnail_is_missing(library, tmp_path, run
     assert code != 0 and "Traceback" not in err and "cannot write" not in err
     assert f"{thumbnail.relative_to(output).as_posix()} changed or went missing" in err
     assert not (output / "bundles/clinique-exemple.zip").exists()
+
+
+@pytest.mark.parametrize("url, wanted", [
+    ("http://leaflets.example.org/", "https://"),
+    ("https://leaflets.example.org", "a path ending in /"),
+    ("https://x.org/a?b=/", "no query"), ("https://x.org/#/", "no query"),
+    ("https://u:p@x.org/", "no user or password"), ("https://x.org/a/../", "no '..'"),
+    ('https://x.org/"><b>/', "no '..', spaces, quotes"), ("https:///", "a host"),
+])
+def test_an_odd_site_url_is_a_located_error(run, content, url, wanted):
+    project = content / "project.yaml"
+    text = project.read_text()
+    line = next(line for line in text.splitlines() if line.startswith("site_url:"))
+    project.write_text(text.replace(line, f"site_url: '{url}'"))
+    code, _, err = run("check", "--content", str(content))
+    number = text.splitlines().index(line) + 1
+    assert code == 1 and "Traceback" not in err
+    assert f"project.yaml:{number}:" in err and "'site_url'" in err and wanted in err

@@ -203,34 +203,9 @@ class WebFiles(SiteKind):
         folders = {catalogue_folder(path) for path in [
             *(record.path for record in pages),
             *(web_path(site.library, edition) for edition in withdrawn_editions(site.library))]}
-        wanted: dict[str, Callable[[], bytes]] = {}
-        if folders:
-            sheet = stylesheet(site.library, site.roots)
-            fonts = web_fonts(site.library.project)
-        for folder in folders:
-            static = f"{folder}{STATIC}/"
-            wanted[static + sheet.name] = lambda sheet=sheet: sheet.data
-            for font in fonts:
-                wanted[f"{static}fonts/{font.name}"] = lambda font=font: woff2(font)
+        wanted = _shared_files(site, folders)
         for record in pages:
-            static = f"{catalogue_folder(record.path)}{STATIC}/"
-            linked = set(LINK.findall((site.output / record.path).read_text()))
-            for key in record.inputs:   # a picture an SVG draws from is inside it
-                if key.startswith("content:assets/"):
-                    path = site.roots.path(key)
-                    data = static_picture(path, path.read_bytes(),
-                                          site.library.root / "assets", {})
-                    name = hashed_name(data, path.suffix.lower())
-                    if name in linked:
-                        wanted[static + name] = lambda data=data: data
-            # A page made before a file it uses was saved again links that file as it
-            # was: it stays until the next build makes the page again.
-            for name in sorted(linked):
-                kept = site.output / static / name
-                if name in _LINKED:
-                    wanted.setdefault(static + name, lambda name=name: _LINKED[name])
-                elif kept.is_file() and not kept.is_symlink():
-                    wanted.setdefault(static + name, kept.read_bytes)
+            wanted.update(_page_files(site, record, wanted))
         for name, data in sorted(wanted.items()):
             path = site.output / name
             if not path.is_file() or path.is_symlink():   # named by content: made once
@@ -238,3 +213,43 @@ class WebFiles(SiteKind):
         _LINKED.clear()
         keep_listed(site.output, MADE, OWN_NAME, set(wanted))
         return []   # no file here is one a person opens
+
+
+def _shared_files(site: Site, folders: set[str]) -> dict[str, Callable[[], bytes]]:
+    """The stylesheet and fonts of each folder's static/ (name → its bytes, when needed)."""
+    if not folders:
+        return {}
+    sheet = stylesheet(site.library, site.roots)
+    fonts = web_fonts(site.library.project)
+    wanted: dict[str, Callable[[], bytes]] = {}
+    for folder in folders:
+        static = f"{folder}{STATIC}/"
+        wanted[static + sheet.name] = lambda sheet=sheet: sheet.data
+        for font in fonts:
+            wanted[f"{static}fonts/{font.name}"] = lambda font=font: woff2(font)
+    return wanted
+
+
+def _page_files(site: Site, record, wanted: dict) -> dict[str, Callable[[], bytes]]:
+    """The pictures a page links, and any shared file it links that ``wanted`` lacks."""
+    static = f"{catalogue_folder(record.path)}{STATIC}/"
+    linked = set(LINK.findall((site.output / record.path).read_text()))
+    files: dict[str, Callable[[], bytes]] = {}
+    for key in record.inputs:   # a picture an SVG draws from is inside it
+        if key.startswith("content:assets/"):
+            path = site.roots.path(key)
+            data = static_picture(path, path.read_bytes(), site.library.root / "assets", {})
+            name = hashed_name(data, path.suffix.lower())
+            if name in linked:
+                files[static + name] = lambda data=data: data
+    # A page made before a file it uses was saved again links that file as it was: it
+    # stays until the next build makes the page again.
+    for name in sorted(linked):
+        kept = site.output / static / name
+        if static + name in wanted or static + name in files:
+            continue
+        if name in _LINKED:
+            files[static + name] = lambda name=name: _LINKED[name]
+        elif kept.is_file() and not kept.is_symlink():
+            files[static + name] = kept.read_bytes
+    return files

@@ -15,6 +15,7 @@ import re
 import string
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from babel import UnknownLocaleError
 from pydantic import (
@@ -141,7 +142,7 @@ class Project(Model):
     format: Format = DEFAULT_FORMAT
     # Where the output folder is published (ending in /): the QR codes point at the web
     # editions there, the feeds link them. online_url, if set, is used for QR codes instead.
-    site_url: Annotated[str, StringConstraints(pattern=r"^https://[^\s/{}]+/(\S*/)?$")]
+    site_url: str
     online_url: Annotated[str, StringConstraints(
         pattern=r"^https://\S*\{leaflet\}\S*$")] | None = None
     fonts: Fonts
@@ -163,6 +164,28 @@ class Project(Model):
                              f"[0, 0, 0, k] with k at least {MIN_TEXT_BLACK}; found "
                              f"{list(colour.cmyk)}")
         return palette
+
+    @field_validator("site_url")
+    @classmethod
+    def _published_folder(cls, url: str, info: ValidationInfo) -> str:
+        """An address every QR code and feed link starts with: https, a host, a folder."""
+        if not checking_rules(info):
+            return url
+        parts = urlsplit(url)
+        wrong = [what for what, bad in (
+            ("https://", parts.scheme != "https"), ("a host", not parts.hostname),
+            ("no user or password", parts.username is not None),
+            ("no query (?) or fragment (#)", bool(parts.query or parts.fragment or
+                                                 "?" in url or "#" in url)),
+            ("a path ending in /", not parts.path.endswith("/")),
+            ("no '..', spaces, quotes, braces or angle brackets",
+             ".." in parts.path.split("/") or bool(re.search(r"[\s\"'<>{}\\]", url))))
+            if bad]
+        if wrong:
+            raise broken(f"'site_url' is where the output folder is published, such as "
+                         f"https://leaflets.example.org/; it needs {', '.join(wrong)}; "
+                         f"found {url!r}")
+        return url
 
     @field_validator("online_url")
     @classmethod

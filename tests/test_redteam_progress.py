@@ -55,7 +55,7 @@ def test_a_release_folder_keeps_no_edition_of_a_language_in_progress(run, conten
                     "--clinic", "generic"))[0] == 0
     run(*cli(content, output, "--release", "--leaflet", LEAFLET, "--clinic", "generic"))
     assert not (output / "de" / f"{LEAFLET}.pdf").exists()
-    assert set(manifest(output)) == {f"fr/{LEAFLET}.pdf"}
+    assert set(manifest(output)) == {f"fr/{LEAFLET}.pdf", f"fr/{LEAFLET}.html"}
 
 
 def test_mark_current_on_a_file_that_does_not_load_says_what_is_wrong_with_it(run, content):

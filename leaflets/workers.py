@@ -7,6 +7,7 @@ fonts are loaded and stylesheets are parsed once per process, not once per PDF.
 from __future__ import annotations
 
 import ctypes
+import math
 import os
 import signal
 import sys
@@ -14,17 +15,42 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import UsageError
 from .inputs import Roots
 from .render import Job, Rendered
 
 
-def default_jobs() -> int:
-    """The cores this process may use (its affinity), not the machine's."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def default_jobs(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may use: its affinity, capped by a container's CPU quota
+    (cgroup v2 ``cpu.max``, or v1 ``cpu.cfs_quota_us``), never the machine's count — a
+    container given 2 CPUs of 64 would otherwise start 64 renderers."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    quota = _cgroup_quota(cgroup)
+    return max(1, min(cores, math.ceil(quota))) if quota else cores
+
+
+def _cgroup_quota(cgroup: Path) -> float | None:
+    """The CPUs a cgroup quota allows (1.5 for 150 ms per 100 ms), or None: no quota."""
+    candidates = ((cgroup / "cpu.max", None),
+                  (cgroup / "cpu" / "cpu.cfs_quota_us", cgroup / "cpu" / "cpu.cfs_period_us"))
+    for quota_file, period_file in candidates:
+        try:
+            fields = quota_file.read_text().split()
+            if period_file is not None:
+                fields.append(period_file.read_text().strip())
+        except OSError:
+            continue
+        if len(fields) < 2 or fields[0] in ("max", "-1"):
+            return None
+        try:
+            quota, period = int(fields[0]), int(fields[1])
+        except ValueError:
+            return None
+        return quota / period if quota > 0 and period > 0 else None
+    return None
 
 
 @dataclass(frozen=True)

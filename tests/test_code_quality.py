@@ -21,7 +21,7 @@ LAYERS = [
      "paint", "pictures"},
     {"sources", "outputs", "preflight"},
     {"model"},
-    {"markup", "fonts"},
+    {"markup", "fonts", "jsonschemas"},
     {"approvals", "editions"},
     {"i18n"},
     {"glyphs", "report", "status", "reviews", "formats", "filling", "glossary", "words",

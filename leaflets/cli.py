@@ -85,7 +85,8 @@ def parser() -> argparse.ArgumentParser:
                              "the editions without a clinic (default: generic and every clinic)")
     parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N",
                         help="render N PDFs at a time in worker processes "
-                             "(default: the number of cores, here %(default)s)")
+                             "(default: the cores this process may use, a container's CPU "
+                             "quota included; here %(default)s)")
     parser.add_argument("--executor", choices=["local", "dask"], default="local",
                         help="where render jobs run: local processes, or a Dask cluster "
                              "(needs --scheduler and the 'dask' extra)")

@@ -302,7 +302,7 @@ def _filters(lang: Language, translations) -> dict:
         weekdays=lambda days: i18n.format_days(days, lang),
         hours=lambda opens, closes: i18n.isolate(
             i18n.format_opening_hours(opens, closes, lang), lang),
-        cite_short=lambda source: i18n.isolate(f"{source.publisher}, {short_date(source)}",
+        cite_short=lambda source: i18n.isolate(short_citation(source),
                                                lang),
         css_counters=css_counters,
         css_string=css_string,
@@ -348,7 +348,8 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
     )
 
 
-def short_date(source: Source) -> str:
-    """The year of a source, for short citations under key figures."""
+def short_citation(source: Source) -> str:
+    """A source as key figures cite it: "Institut Curie, 2019", with what it gives."""
     published = source.published
-    return str(published.year) if hasattr(published, "year") else str(published)[:4]
+    year = str(published.year) if hasattr(published, "year") else (published or "")[:4]
+    return ", ".join(part for part in (source.publisher or source.kind, year) if part)

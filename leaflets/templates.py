@@ -302,7 +302,7 @@ def _filters(lang: Language, translations) -> dict:
         weekdays=lambda days: i18n.format_days(days, lang),
         hours=lambda opens, closes: i18n.isolate(
             i18n.format_opening_hours(opens, closes, lang), lang),
-        cite_short=lambda source: i18n.isolate(short_citation(source),
+        cite_short=lambda source: i18n.isolate(f"{source.publisher}, {short_date(source)}",
                                                lang),
         css_counters=css_counters,
         css_string=css_string,
@@ -348,8 +348,7 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
     )
 
 
-def short_citation(source: Source) -> str:
-    """A source as key figures cite it: "Institut Curie, 2019", with what it gives."""
+def short_date(source: Source) -> str:
+    """The year of a source, for short citations under key figures."""
     published = source.published
-    year = str(published.year) if hasattr(published, "year") else (published or "")[:4]
-    return ", ".join(part for part in (source.publisher or source.kind, year) if part)
+    return str(published.year) if hasattr(published, "year") else str(published)[:4]

@@ -206,18 +206,13 @@ class Project(Model):
 
 
 class Source(Model):
-    # Publisher, title and date are absent when the source does not give them: the list
-    # prints "publisher / title / date not given", never an invented one.
-    publisher: Line | None = None
-    title: Line | None = None
-    published: date | PartialDate | None = None
+    publisher: Line
+    title: Line
+    published: date | PartialDate
     kind: Line
     language: Text
-    # What the source is about, printed after its kind (a press release about a study).
-    about: Line | None = None
-    seed: Line | None = None     # the seed file it was drawn from (../shared/seeds/)
+    journal: Line | None = None
     url: Line | None = None
-    accessed: date | None = None   # when a web source was read
 
     @field_validator("language")
     @classmethod

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from .markup import images_of
 from .model import Block, BlockFile, Library
+from .model.citations import cited_sources
 
 # From least to most advanced: an edition is as advanced as its least advanced block.
 STATES = ("missing", "stale", "draft", "reviewed", "approved")
@@ -70,8 +71,10 @@ def seal(library: Library, block: Block) -> str:
     the page (its text, figures and how they are shown — all but its review and its
     translation record), every source it cites, as sources.yaml describes them, and the
     bytes of every image it shows."""
-    cited = [*getattr(block, "cite", ()), *(figure.source for figure in
-                                            getattr(block, "figures", ()))]
+    # A support block prints the support lines of project.yaml, with their sources.
+    helplines = library.project.helplines if block.type == "support" else {}
+    cited = [*cited_sources(block), *(line.source for lines in helplines.values()
+                                      for line in lines)]
     content = {
         "block": block.model_dump(mode="json", by_alias=True,
                                   exclude={"review": True, "translation": True}),
@@ -79,6 +82,9 @@ def seal(library: Library, block: Block) -> str:
                     for source_id in sorted(set(cited)) if source_id in library.sources},
         "images": _image_hashes(library.root / "assets", images_of(block)),
     }
+    if helplines:
+        content["helplines"] = {code: [line.model_dump(mode="json") for line in lines]
+                                for code, lines in helplines.items()}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 

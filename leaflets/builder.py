@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+from .citation_marks import stray_citation_problems
 from .editions import (
     GENERIC,
     PREVIEW,
@@ -134,7 +135,7 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
         raise SetupError("the templates folder lacks files the registry declares: "
                          + "; ".join(missing))
     problems += image_problems_of(library) + hidden_text_problems(library)
-    problems += unfaithful_markup_problems(library)
+    problems += unfaithful_markup_problems(library) + stray_citation_problems(library)
     problems += figure_problems(library.blocks, library.root)
     problems += missing_translations(library, editions)
     problems += missing_glyphs(library, editions)

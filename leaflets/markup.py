@@ -14,17 +14,16 @@ from markdown_it import MarkdownIt
 from .errors import Location, Problem
 from .files import asset_problem
 from .model.blocks_structured import FigureBlock
+from .model.citations import CITATION, MARKDOWN_FIELDS, markdown_values
 from .model.text import hidden_character
 
 if TYPE_CHECKING:
+    from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
     from .model import Block, BlockFile, Library
     from .sources import Document, KeyPath
 
-# Fields that hold Markdown; every other text field is plain text.
-MARKDOWN_FIELDS = frozenset({"body", "intro", "note", "what_you_can_do", "answer", "text",
-                             "statement"})
 # Fields that are identifiers or settings, not prose.
 NOT_PROSE = frozenset({"type", "tone", "style", "display", "source", "cite", "value", "review",
                        "translation", "urgency", "asset"})
@@ -66,31 +65,55 @@ def unbreakable(text: str) -> str:
 @cache
 def _parser() -> MarkdownIt:
     # CommonMark with raw HTML off: a "<script>" in a block is shown as text.
-    return MarkdownIt("commonmark", {"html": False})
+    return MarkdownIt("commonmark", {"html": False}).use(citations_plugin)
 
 
 @cache
 def _reading_parser() -> MarkdownIt:
     """Accepts every link, so that checks see what an author wrote (the renderer, like
     markdown-it's default, turns javascript:, file: and the like into plain text)."""
-    parser = MarkdownIt("commonmark", {"html": False})
+    parser = MarkdownIt("commonmark", {"html": False}).use(citations_plugin)
     parser.validateLink = lambda url: True
     return parser
 
 
-def to_html(markdown: str, transform_text: Callable[[str], str] = str,
-            image_url: Callable[[str], str] = str) -> str:
+def citations_plugin(parser: MarkdownIt) -> None:
+    """``[@id]`` is a citation, read before links are tried: its id is not prose (no
+    spelling, readability or typography) and the edition's ``cite`` (in the render
+    environment) prints it, as the number of the source in the edition's list."""
+    parser.inline.ruler.before("link", "citation", _citation)
+    parser.add_render_rule(
+        "citation", lambda renderer, tokens, index, options, env:
+        env["cite"](tokens[index].meta["source"]))
+
+
+def _citation(state: StateInline, silent: bool) -> bool:
+    match = CITATION.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        state.push("citation", "", 0).meta = {"source": match[1]}
+    state.pos = match.end()
+    return True
+
+
+def to_html(markdown: str, transform_text: Callable[[str], str],
+            image_url: Callable[[str], str], cite: Callable[[str], str]) -> str:
     """Render Markdown; ``transform_text`` rewrites the prose (never URLs or markup),
-    ``image_url`` turns an image's path under content/assets/ into its address."""
+    ``image_url`` turns an image's path under content/assets/ into its address, ``cite``
+    a source's id into the citation printed for it (which joins the word before it)."""
     parser = _parser()
     tokens = parser.parse(markdown)
     for token in tokens:
-        for child in token.children or ():
+        children = token.children or []
+        for index, child in enumerate(children):
             if child.type == "text":
                 child.content = transform_text(child.content)
             elif child.type == "image":
                 child.attrSet("src", image_url(child.attrGet("src")))
-    return parser.renderer.render(tokens, parser.options, {})
+            elif child.type == "citation" and index and children[index - 1].type == "text":
+                children[index - 1].content = children[index - 1].content.rstrip(" ")
+    return parser.renderer.render(tokens, parser.options, {"cite": cite})
 
 
 def _images(markdown: str) -> Iterator[tuple[str, str]]:
@@ -105,7 +128,7 @@ def images_of(block: Block) -> list[str]:
     """The paths (under content/assets/) of the images a block shows: a figure's picture,
     and those of its Markdown."""
     return [*([block.asset] if isinstance(block, FigureBlock) else []),
-            *(source for _, value in _markdown_values(block.model_dump(by_alias=True))
+            *(source for _, value in markdown_values(block.model_dump(by_alias=True))
               for source, _ in _images(value))]
 
 
@@ -135,7 +158,7 @@ def hidden_text_problems(library: Library) -> list[Problem]:
 
 def _image_problems(block_file: BlockFile, content_root: Path) -> Iterator[Problem]:
     # At any depth: a question's answer or a step's text shows its images too.
-    for key_path, value in _markdown_values(block_file.block.model_dump(by_alias=True)):
+    for key_path, value in markdown_values(block_file.block.model_dump(by_alias=True)):
         for source, alt, markup in _written_images(value):
             reason = asset_problem(content_root, source, "image")
             if reason is None and not alt.strip():
@@ -167,10 +190,17 @@ def _image_location(block_file: BlockFile, key_path: KeyPath, markup: str) -> Lo
 
 
 def _markdown_passages(markdown: str) -> Iterator[str]:
+    """The prose of each paragraph, heading or item; a citation is not prose, nor is the
+    space written before it."""
     for token in _parser().parse(markdown):
         if token.type == "inline":
-            yield "".join(child.content if child.type not in ("softbreak", "hardbreak") else " "
-                          for child in token.children or ())
+            prose = ""
+            for child in token.children or ():
+                if child.type == "citation":
+                    prose = prose.rstrip(" ")
+                else:
+                    prose += " " if child.type in ("softbreak", "hardbreak") else child.content
+            yield prose
 
 
 def _walk(key: str, value: object, key_path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
@@ -237,19 +267,8 @@ def unfaithful_markup_problems(library: Library) -> list[Problem]:
 def unfaithful_in(document: Document, data: object) -> list[Problem]:
     """The unfaithful Markdown of one block's data, located in its document (a block
     file, or one an import is about to write)."""
-    return [problem for key_path, markdown in _markdown_values(data)
+    return [problem for key_path, markdown in markdown_values(data)
             for problem in _unfaithful(_Finder(document, key_path, markdown))]
-
-
-def _markdown_values(data: object, key_path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    """Every Markdown field of a block's data, at any depth (a question's answer)."""
-    items = (data.items() if isinstance(data, dict)
-             else enumerate(data) if isinstance(data, list) else ())
-    for key, value in items:
-        if isinstance(value, str) and key in MARKDOWN_FIELDS:
-            yield (*key_path, key), value
-        else:
-            yield from _markdown_values(value, (*key_path, key))
 
 
 class _Finder:

@@ -115,6 +115,21 @@ URGENCY: dict[str, Urgency] = {entry.name: entry for entry in (
 )}
 SHAPES = ("circle", "square", "triangle")   # what templates/blocks/symptoms.html.j2 draws
 
+# What a source is ('kind: press-release' in sources.yaml): printed in the reader's
+# language (a catalog msgid), whatever the language of the source.
+SOURCE_KINDS: dict[str, str] = {
+    "news-article": N_("News article"),
+    "news-item": N_("News item"),
+    "press-release": N_("Press release"),
+    "blog-post": N_("Blog post"),
+    "information-file": N_("Information file"),
+    "patient-article": N_("Article for patients"),
+    "patient-guide": N_("Guide for patients"),
+    "patient-page": N_("Web page for patients"),
+    "patient-sheet": N_("Information sheet for patients"),
+    "research-article": N_("Research article"),
+}
+
 
 def missing_files(templates: Path) -> list[str]:
     """Each registry entry whose template or stylesheet is not in ``templates``."""

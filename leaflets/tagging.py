@@ -39,6 +39,7 @@ def tag_pdf(pdf: bytes, document, pdf_variant: str) -> bytes:
             _tag_page(tagged, page, parents[int(page.StructParents)], document, laid_out,
                       language)
         [top] = _kids(tree)
+        _list_bodies(tagged, top)
         _hoist_languages(top)
         _scope_headers(top)
         output = BytesIO()
@@ -176,6 +177,29 @@ def _hoist_languages(element):
             if "/Lang" in kid:
                 del kid.Lang
     return shared
+
+
+def _list_bodies(pdf: pikepdf.Pdf, document_element) -> None:
+    """A list item holds a label and a body (PDF/UA-1 §7.6): the paragraphs WeasyPrint
+    puts straight under an item with several (a step's title and text, a symptom's
+    rows) go into one /LBody. An item with content of its own is left as it is."""
+    for item in list(_walk(document_element)):
+        if item.S != pikepdf.Name.LI:
+            continue
+        kids = list(item.K) if isinstance(item.K, pikepdf.Array) else [item.K]
+        loose = [kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary)
+                                              and kid.get("/S") in (pikepdf.Name.Lbl,
+                                                                    pikepdf.Name.LBody))]
+        if not loose or not all(isinstance(kid, pikepdf.Dictionary)
+                                and kid.get("/Type") == pikepdf.Name.StructElem
+                                for kid in loose):
+            continue
+        body = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item,
+            K=pikepdf.Array(loose)))
+        for kid in loose:
+            kid.P = body
+        item.K = pikepdf.Array([kid for kid in kids if kid not in loose] + [body])
 
 
 def _scope_headers(document_element) -> None:

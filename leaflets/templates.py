@@ -30,7 +30,8 @@ from .formats import BACK_PANEL_ID, BACK_PANEL_TYPES, SHEET_SIDES, panel_widths
 from .inputs import Roots, sha256
 from .languages import Language, language
 from .model import Block, Colour, CoverBlock, Library, Source
-from .registry import FORMATS, URGENCY, VARIANTS
+from .model.citations import numbering
+from .registry import FORMATS, SOURCE_KINDS, URGENCY, VARIANTS
 
 FILLER_MARKER = Markup("<!--filler-->")
 # An image's address in a page that is not laid out here (the web edition): from its
@@ -242,10 +243,11 @@ class Templates:
 
         def asset_url(reference: str) -> str:
             return self._asset_url(library, reference, assets, link)
+        seen = _context(library, edition, panels, asset_url)
         context = template.new_context({
-            **_context(library, edition, panels, asset_url), **(extra or {}),
+            **seen, **(extra or {}),
             "in_source_language": partial(self._in_source_language, library, edition, panels,
-                                          asset_url)})
+                                          asset_url, seen)})
         try:
             html = typeset_body("".join(template.root_render_func(context)))
             filler = (typeset_body("".join(template.blocks["filler"](context)))
@@ -262,13 +264,16 @@ class Templates:
         return RenderedHTML(html, {**inputs, **assets}, filler)
 
     def _in_source_language(self, library: Library, edition: Edition,
-                            panels: dict[str, int] | None, asset_url, view: BlockView) -> Markup:
+                            panels: dict[str, int] | None, asset_url, preview: dict,
+                            view: BlockView) -> Markup:
         """A block of a preview that is not translated yet, rendered as the source
-        language's edition renders it: its typography, its catalog's strings, its numbers."""
+        language's edition renders it: its typography, its catalog's strings, its numbers;
+        its citations and support lines are the preview's, numbered as its list."""
         source = replace(edition, language=view.language, preview=False)
         template = self.environment(view.language).get_template("partials/block.html.j2")
-        return Markup(template.render({**_context(library, source, panels, asset_url),
-                                       "block": replace(view, untranslated=False)}))
+        return Markup(template.render({
+            **_context(library, source, panels, asset_url), "cite": preview["cite"],
+            "helplines": preview["helplines"], "block": replace(view, untranslated=False)}))
 
     def _asset_url(self, library: Library, reference: str, assets: dict[str, str],
                    link: Linker | None) -> str:
@@ -291,7 +296,7 @@ def _filters(lang: Language, translations) -> dict:
             str(value), context.get("clinic"), lang, escape)),
         markdown=pass_context(lambda context, value: fill_placeholders(
             str(value), context.get("clinic"), lang,
-            lambda text: markup.to_html(text, typeset, context["asset_url"]))),
+            lambda text: markup.to_html(text, typeset, context["asset_url"], context["cite"]))),
         figure=lambda value, style: i18n.format_figure(value, style, lang),
         day=lambda value: i18n.format_day(value, lang),
         partial_date=lambda value, code=lang.code: i18n.format_partial_date(
@@ -302,8 +307,8 @@ def _filters(lang: Language, translations) -> dict:
         weekdays=lambda days: i18n.format_days(days, lang),
         hours=lambda opens, closes: i18n.isolate(
             i18n.format_opening_hours(opens, closes, lang), lang),
-        cite_short=lambda source: i18n.isolate(f"{source.publisher}, {short_date(source)}",
-                                               lang),
+        cite_short=lambda source: i18n.isolate(short_citation(
+            source, translations.gettext(SOURCE_KINDS[source.kind])), lang),
         css_counters=css_counters,
         css_string=css_string,
         urgency=URGENCY.__getitem__,   # a symptom's level: its word, colour and shape
@@ -318,6 +323,8 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
                        block_file.language != edition.language)
              for block_file in printed_block_files(library, edition)]
     cover = next(view.block for view in views if isinstance(view.block, CoverBlock))
+    helplines = library.project.helplines.get(edition.language, [])
+    numbers = numbering((view.block for view in views), [line.source for line in helplines])
     return dict(
         lang=lang,
         leaflet=library.leaflets[edition.leaflet].leaflet,
@@ -325,7 +332,13 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
         title=cover.title,
         blocks=views,
         sources=library.sources,
+        cited_sources=list(numbers),
+        source_years=_years(library.sources[source_id] for source_id in numbers),
+        source_kinds=SOURCE_KINDS,
+        helplines=helplines,
+        cite=partial(citation_html, numbers),
         publisher=library.project.publisher,
+        publisher_language=library.project.publisher_language,
         format=edition.format,
         variant=edition.variant,
         draft=is_draft(library, edition),
@@ -348,7 +361,26 @@ def _context(library: Library, edition: Edition, panels: dict[str, int] | None,
     )
 
 
-def short_date(source: Source) -> str:
-    """The year of a source, for short citations under key figures."""
+def _years(sources) -> list[int]:
+    """The first and last years the dated sources were published in (one if the same)."""
+    years = sorted({source.published.year if hasattr(source.published, "year")
+                    else int(str(source.published)[:4])
+                    for source in sources if source.published is not None})
+    return sorted({years[0], years[-1]}) if years else []
+
+
+def citation_html(numbers: dict[str, int], source_id: str) -> Markup:
+    """A citation as printed: the source's number in the edition's list, in brackets,
+    linked to the list's entry. It follows the word before it with no space (a letter
+    then "[" is no break opportunity): a no-break space there makes WeasyPrint end lines
+    early, leaving a word alone on a line; the stylesheet puts a little room before it."""
+    return Markup('<a class="citation" href="#source-{0}">[{1}]</a>').format(
+        source_id, numbers[source_id])
+
+
+def short_citation(source: Source, kind: str) -> str:
+    """A source as key figures cite it: "Institut Curie, 2019", with what it gives (its
+    ``kind``, in the reader's language, where it names no publisher)."""
     published = source.published
-    return str(published.year) if hasattr(published, "year") else str(published)[:4]
+    year = str(published.year) if hasattr(published, "year") else (published or "")[:4]
+    return ", ".join(part for part in (source.publisher or kind, year) if part)

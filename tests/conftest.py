@@ -30,6 +30,15 @@ def content(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A writable copy of the test library (tests/library: two leaflets, fr and ar, one
+    clinic, every block type)."""
+    copy = tmp_path / "library"
+    shutil.copytree(ROOT / "tests" / "library", copy)
+    return copy
+
+
+@pytest.fixture
 def run(capsys):
     """Run the CLI in-process; returns (exit code, stdout, stderr)."""
     def run_cli(*argv: str) -> tuple[int, str, str]:

@@ -233,7 +233,7 @@ def test_seven_realistic_mistakes_are_reported_in_one_round(run, content):
          "  - pseudo-progresion")                                                 # unknown id
     (content / "blocks/when-to-tell/de.yaml").unlink()                          # missing
     edit(content / "blocks/side-effects-cover/tr.yaml", "title: ", "title: ☃ ")  # no glyph
-    edit(content / "blocks/sources/fr.yaml", "cite: [", "cite: [no-such-source, ")  # bad cite
+    edit(content / "blocks/why-no-response/fr.yaml", "[@arc-2020]", "[@no-such-source]")
     code, out, err = run("check", "--content", str(content), "--lang", "fr,de,tr")
     assert code == 1
     for expected in ("unknown field 'titel'", "'version' must be text", "YAML syntax error",

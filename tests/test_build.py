@@ -43,7 +43,9 @@ def test_every_edition_is_a_real_pdf_in_its_language(shipped_build, leaflet, lan
     assert reader.trailer["/Root"]["/Lang"] == language
     assert reader.metadata.title.replace("\u202f", " ") == cover.title.replace("\u202f", " ")
     assert reader.metadata.author == "Open Patient Leaflets"
-    assert 2 <= len(reader.pages) <= 10   # 12 pt, 75 characters a line: a few pages more
+    # 12 pt, 75 characters a line, and what patient-information standards ask for (who
+    # prepared it, support, a glossary): a few pages more
+    assert 2 <= len(reader.pages) <= 12
     # Every font is embedded, and each one comes from the configured Noto families or is
     # the DRAFT mark's own: nothing fell back to a font the host happens to have.
     assert fonts_of(reader) <= {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Italic",
@@ -59,7 +61,8 @@ def test_known_titles_and_sources_are_in_the_text(shipped_build):
         text = "".join(page.get_textpage().get_text_range() for page in document)
         # pdfium reads a hyphen that ends a line as U+FFFE, and joins the lines.
         assert title in text.replace("\u202f", " ").replace("\r\n", " ").replace("\ufffe", "-")
-        assert "JCO Precision Oncology" in text
+        if leaflet == "immunotherapy-response":   # the one leaflet that cites the study
+            assert "JCO Precision Oncology" in text.replace("\r\n", " ")
         # A source's title that ends with its own question mark takes no full stop.
         assert "immunothérapies ?." not in text and "?." not in text.replace(" ", "")
 

@@ -83,9 +83,10 @@ def with_the_lake(content: Path) -> None:
     shutil.rmtree(content / "clinics")
     (content / "clinics").mkdir()
     (content / "clinics/hopital-du-lac.yaml").write_text(LAKE)
-    edit(content / "blocks/when-to-tell/fr.yaml", "Notez le numéro à appeler.",
+    edit(content / "blocks/when-to-tell/fr.yaml",
+         "Gardez ce numéro toujours sur vous, par exemple dans votre téléphone.",
          "La nuit, appelez la {clinic.contacts.night.label} au {clinic.contacts.night}.")
-    edit(content / "blocks/when-to-tell/ar.yaml", "اكتب رقم الهاتف الذي يجب أن تتصل به.",
+    edit(content / "blocks/when-to-tell/ar.yaml", "واحتفظ بهذا الرقم معك دائما، في هاتفك مثلا.",
          "في الليل، اتصل بالرقم {clinic.contacts.night}.")
 
 
@@ -123,7 +124,8 @@ def test_a_clinic_prints_each_number_and_names_its_night_line_in_another_block(r
     arabic = output / "clinics/hopital-du-lac/ar" / f"{SIDE_EFFECTS}.pdf"
     assert NIGHT in text_of(arabic)
     drawn = [line for line in seen_left_to_right(arabic) if "99" in line]
-    assert len(drawn) == 3 and all("+33499000099" in line or "+33499000001" in line
+    # The callout, the contact table's two numbers, and the wallet card's 24-hour line.
+    assert len(drawn) == 4 and all("+33499000099" in line or "+33499000001" in line
                                    for line in drawn), drawn
     # The generic edition prints a line to write on where the clinic's number would go.
     generic = " ".join(text_of(output / "fr" / f"{SIDE_EFFECTS}.pdf").split())
@@ -132,7 +134,7 @@ def test_a_clinic_prints_each_number_and_names_its_night_line_in_another_block(r
 
 
 def test_a_clinic_can_keep_the_generic_lines_to_write_on(run, content, tmp_path):
-    write_here = "Notez-le ici"
+    write_here = "Notez-les ici"
     code, _, err = run(*cli(content, tmp_path / "before", "--leaflet", BASICS, "--lang", "fr",
                             "--clinic", "centre-du-val"))
     assert code == 0, err
@@ -234,7 +236,8 @@ def test_a_contact_says_when_it_answers_exactly_once(run, content):
 
 def test_a_contact_a_clinic_does_not_have_names_the_block_and_the_clinic(run, content):
     block = content / "blocks/when-to-tell/fr.yaml"
-    edit(block, "Notez le numéro à appeler.", "Appelez le {clinic.contacts.oncology}.")
+    edit(block, "Gardez ce numéro toujours sur vous, par exemple dans votre téléphone.",
+         "Appelez le {clinic.contacts.oncology}.")
     err = check(run, content)
     # The Tilleuls have that contact; the Val takes the leaflet in French and does not.
     assert (f"{position(block, '{clinic.contacts.oncology}')}: '{{clinic.contacts.oncology}}' "

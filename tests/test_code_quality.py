@@ -21,7 +21,7 @@ LAYERS = [
      "paint", "pictures"},
     {"sources", "outputs", "preflight"},
     {"model"},
-    {"markup", "fonts", "jsonschemas"},
+    {"markup", "fonts", "jsonschemas", "citation_marks"},
     {"approvals", "editions"},
     {"i18n"},
     {"glyphs", "report", "status", "reviews", "formats", "filling", "glossary", "words",

@@ -42,7 +42,7 @@ def test_each_clinic_gets_its_editions_with_its_contact_details(distributed):
     assert "Diese Klinik ist ein erfundenes Beispiel" in german
     # The generic edition has space to write a number in, and no clinic.
     generic = " ".join(text(distributed / "de/immunotherapy-basics.pdf").split())
-    assert "Schreiben Sie sie hier auf" in generic and "Centre hospitalier" not in generic
+    assert "Schreiben Sie beide hier auf" in generic and "Centre hospitalier" not in generic
     # A clinic that does not take a language gets no edition in it.
     assert not (distributed / "clinics/clinique-des-tilleuls/de").exists()
 

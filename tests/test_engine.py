@@ -82,9 +82,9 @@ def test_template_dependencies_are_recorded_while_rendering(content, tmp_path):
     paths = builder.Paths(content=content, output=tmp_path / "out", templates=templates)
     selection = builder.Selection(languages=("en",), clinics=("generic",))
     builder.build(paths, selection, builder.Execution(jobs=1))
-    # Only the side-effects leaflet has a checklist block.
-    checklist = templates / "blocks/checklist.html.j2"
-    checklist.write_text(checklist.read_text().replace("checklist-items", "checklist-items x"))
+    # Only the side-effects leaflet has a wallet card.
+    card = templates / "blocks/alert-card.html.j2"
+    card.write_text(card.read_text().replace('class="card-cut"', 'class="card-cut x"'))
     result = builder.build(paths, selection, builder.Execution(jobs=1))
     assert built(result) == {"immunotherapy-side-effects (en, a4-leaflet)"}
 

@@ -49,8 +49,7 @@ def test_the_shipped_glossary_holds_the_leaflets_terms_in_every_language():
         assert all(entry.forms(code) for code in ("en", "de", "tr", "ar")), term
     warned = {str(warning) for warning in glossary_warnings(library, select(library, Selection()))}
     # The translations of "inhibiteurs de points de contrôle", "pseudo-progression" and
-    # "biomarqueur" are each found in every language's text (German's Checkpoint-Hemmer
-    # is an approved form).
+    # "biomarqueur" are each found in every language's text.
     for term in ("inhibiteurs de points de contrôle", "pseudo-progression", "biomarqueur"):
         assert not any(f"says '{term}'" in warning for warning in warned), warned
 
@@ -60,21 +59,20 @@ def test_glossary_terms_gives_a_source_text_s_terms_with_their_forms_in_a_langua
     found = glossary_terms(library, "de", "Les inhibiteurs de points de contrôle et la "
                                           "chimiothérapie.")
     assert found == [("chimiothérapie", ["Chemotherapie", "Chemo-"]),
-                     ("inhibiteurs de points de contrôle",
-                      ["Checkpoint-Inhibitor", "Checkpoint-Hemmer"])]
+                     ("inhibiteurs de points de contrôle", ["Checkpoint-Inhibitor"])]
     assert glossary_terms(library, "de", "Rien de tout cela.") == []
 
 
 def test_check_warns_at_the_translation_field_that_lacks_every_approved_form(content, run):
     german = content / "blocks/checkpoint-inhibitors/de.yaml"
-    german.write_text(german.read_text().replace("Checkpoint-Hemmer", "Kontrollpunkt-Blocker"))
+    german.write_text(german.read_text().replace("Checkpoint-Inhibitor", "Kontrollpunkt-Blocker"))
     code, _, err = run("check", "--lang", "de", "--content", str(content), "--output",
                        str(content.parent / "output"))
     assert code == 0, err
     # The title (line 6, its value at column 8) is the first field whose French says it.
     assert ("warning: content/blocks/checkpoint-inhibitors/de.yaml:6:8: the source (fr) says "
             "'inhibiteurs de points de contrôle' here, which the glossary translates as "
-            "'Checkpoint-Inhibitor' or 'Checkpoint-Hemmer'; this translation uses none of "
+            "'Checkpoint-Inhibitor'; this translation uses none of "
             "them") in err.replace(str(content.parent) + "/", "")
     code, _, err = run("check", "--strict", "--lang", "de", "--content", str(content),
                        "--output", str(content.parent / "output"))
@@ -102,12 +100,37 @@ def test_every_glossary_problem_is_told_at_once_with_its_place(content, run):
 
 def test_an_exception_silences_a_block_and_is_told_when_no_longer_needed(content):
     glossary = content / "glossary.yaml"
-    excepted = "    de: [tolerance, what-is-immunotherapy]\n"
-    glossary.write_text(glossary.read_text().replace("    de: [tolerance]\n", excepted))
+    glossary.write_text(glossary.read_text().replace(
+        "  de: Immunsystem\n",
+        "  de: Immunsystem\n  except:\n    de: [immunotherapy-vs-chemotherapy, "
+        "what-is-immunotherapy]\n", 1))
+    german = content / "blocks/immunotherapy-vs-chemotherapy/de.yaml"
+    german.write_text(german.read_text().replace("Immunsystem", "Abwehrsystem"))
     library = load_library(content)
     warned = [str(warning) for warning in glossary_warnings(library, select(library, Selection()))]
-    # tolerance's German lacks "Immunsystem" (excepted: no warning); what-is-immunotherapy's
-    # uses it, so its exception is needless.
-    assert not any("tolerance/de.yaml" in warning for warning in warned)
+    # immunotherapy-vs-chemotherapy's German now lacks "Immunsystem" (excepted: no
+    # warning); what-is-immunotherapy's uses it, so its exception is needless.
+    assert not any("immunotherapy-vs-chemotherapy/de.yaml" in warning for warning in warned)
     assert any("glossary.yaml" in warning and "'what-is-immunotherapy' now uses an approved "
                "form of 'système immunitaire'" in warning for warning in warned), warned
+
+
+def test_the_printed_glossary_reuses_the_translation_glossary():
+    """The leaflets' short glossary (the 'glossary' table block) explains terms of
+    content/glossary.yaml: each French row names a term (or one of its French forms), and
+    each translation's row names it with one of that language's approved forms — the
+    word a reader looks up is the word the leaflet uses."""
+    library = load_library(ROOT / "content")
+    translations = library.blocks["glossary"]
+    french_rows = translations["fr"].block.rows
+    for index, row in enumerate(french_rows):
+        term = next((term for term, entry in library.glossary.terms.items()
+                     if uses("fr", [term, *entry.forms("fr")], [row[0]])), None)
+        assert term is not None, f"'{row[0]}' is not a term of content/glossary.yaml"
+        for language, block_file in translations.items():
+            if language == "fr":
+                continue
+            forms = library.glossary.terms[term].forms(language)
+            assert forms, f"content/glossary.yaml gives '{term}' no {language} form"
+            assert uses(language, forms, [block_file.block.rows[index][0]]), (
+                language, row[0], block_file.block.rows[index][0], forms)

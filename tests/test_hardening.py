@@ -61,15 +61,17 @@ def test_templates_cannot_read_outside_the_project(content, tmp_path, vector, fi
 
 
 def test_a_render_over_the_page_limit_fails_alone_and_is_named(content, tmp_path, run):
-    edit(content / "project.yaml", "print:", "limits: {pages: 6}\n\nprint:")
+    edit(content / "project.yaml", "print:", "limits: {pages: 9}\n\nprint:")
     code, out, err = run("--content", str(content), "--output", str(tmp_path / "out"),
                          "--lang", "fr", "--clinic", "generic")
     assert code == 1
-    assert ("failed: immunotherapy-response (fr, a4-leaflet): 7 pages, more than the limit of 6 "
-            "(limits.pages in project.yaml)") in err
+    # IMM-02 and IMM-03 take 11 and 10 pages; IMM-01, 9, is within the limit.
+    for leaflet, pages in (("immunotherapy-response", 11), ("immunotherapy-side-effects", 10)):
+        assert (f"failed: {leaflet} (fr, a4-leaflet): {pages} pages, more than the limit of 9 "
+                "(limits.pages in project.yaml)") in err
     built = sorted(path.name for path in (tmp_path / "out/fr").glob("*.pdf"))
-    assert built == ["immunotherapy-basics.pdf", "immunotherapy-side-effects.pdf"]
-    assert re.search(r"^failed +1 ", out, re.M)
+    assert built == ["immunotherapy-basics.pdf"]
+    assert re.search(r"^failed +2 ", out, re.M)
 
 
 def test_a_render_over_the_time_limit_is_stopped(content, tmp_path, run):

@@ -348,12 +348,13 @@ def _words(text: str) -> str:
     return re.sub(r"\W+", "", text).lower()
 
 
-def page_of(path: Path, words: str, bold: bool = False) -> int:
-    """The page (from 1) where some words (as ``_words`` gives them) are printed first;
-    in bold, for a heading (its words may be in a paragraph too)."""
+def page_of(path: Path, words: str, bold: bool = False, after: int = 1) -> int:
+    """The page (from 1) where some words (as ``_words`` gives them) are printed first,
+    from page ``after`` on (two figures' labels may start alike); in bold, for a heading
+    (its words may be in a paragraph too)."""
     return next(number for number, page in enumerate(read(path), start=1)
-                if words in _words("".join(glyph.char for glyph in page.glyphs
-                                            if glyph.bold or not bold)))
+                if number >= after and words in _words("".join(
+                    glyph.char for glyph in page.glyphs if glyph.bold or not bold)))
 
 
 def kept_with(block, clinic: bool) -> list[tuple[str, str]]:
@@ -366,8 +367,14 @@ def kept_with(block, clinic: bool) -> list[tuple[str, str]]:
         first = block.intro or block.figures[0].label
     elif isinstance(block, ChecklistBlock):
         first = block.intro or block.items[0]
-    else:
-        first = getattr(block, "intro", None) or getattr(block, "body", None) or ""
+    else:   # its intro, body or statement, else the first of what it lists
+        listed = [*getattr(block, "rows", ()), *getattr(block, "steps", ()),
+                  *getattr(block, "questions", ())]
+        first_item = listed[0] if listed else None
+        first = (getattr(block, "intro", None) or getattr(block, "body", None)
+                 or getattr(block, "statement", None) or getattr(block, "caption", None)
+                 or getattr(first_item, "symptom", None) or getattr(first_item, "title", None)
+                 or getattr(first_item, "question", None) or "")
     pairs = [(_words(block.title)[:40], _words(first.split("\n\n")[0])[:40])]
     if isinstance(block, KeyFiguresBlock) and block.intro:
         pairs.append((_words(block.intro)[-40:], _words(block.figures[0].label)[:40]))
@@ -390,7 +397,8 @@ def test_every_heading_is_on_the_page_of_its_first_paragraph_or_figure(shipped, 
             if isinstance(block, CoverBlock):
                 continue
             for index, (earlier, later) in enumerate(kept_with(block, "clinics" in path.parts)):
-                pages = page_of(path, earlier, bold=index == 0), page_of(path, later)
+                first = page_of(path, earlier, bold=index == 0)
+                pages = first, page_of(path, later, after=first)
                 if pages[0] != pages[1]:
                     apart.append((path.name, language, block_id, pages))
     assert not apart, apart
@@ -459,9 +467,9 @@ def test_tri_fold_sheets_have_every_column_at_its_panels_width_and_none_empty(sh
 def test_a_tri_fold_its_blocks_do_not_fill_gets_notes_panels_never_blank_ones(
         content, tmp_path):
     edit(content / "leaflets/immunotherapy-basics.yaml",
-         "  tri-fold: [two-situations, where-it-is-used]",
+         "  tri-fold: [two-situations, where-it-is-used,",
          "  tri-fold: [two-situations, where-it-is-used, checkpoint-inhibitors, "
-         "local-and-general, talk-to-your-care-team]")
+         "local-and-general, talk-to-your-care-team,")
     # A clinic's edition: the generic one has lines for notes under its contact too.
     result = builder.build(builder.Paths(content=content, output=tmp_path), builder.Selection(
         languages=("fr",), leaflets=("immunotherapy-basics",), format="tri-fold",

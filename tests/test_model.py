@@ -60,20 +60,24 @@ def test_every_problem_in_every_file_is_reported_at_once(content):
     assert problems(content) == [
         "content/blocks/checkpoint-figures/fr.yaml:10:11: unknown source 'arc-2021' (did you mean "
         "'arc-2020'?); add it to content/sources.yaml or use one of: asco-2018-news, arc-2020, "
-        "patient-space-2023, second-opinion-blog-2017, curie-meta-analysis",
+        "patient-space-2023, second-opinion-blog-2017, curie-meta-analysis, pons-tostivint-2019, "
+        "ligue-ecoute, cleveland-immunotherapy, macmillan-support-line-2024, "
+        "dkfz-krebsinformationsdienst, esmo-irae-guide-2017, cancer-council-nsw-managing-irae, "
+        "md-anderson-irae-2023, wrhn-immunotherapy-symptoms-2025",
         "content/blocks/daily-life/fr.yaml:1:7: unknown block type 'txt' (did you mean "
         "'text'?); expected one of: cover, text, key-figures, callout, checklist, contact, "
-        "sources, table, symptoms, faq, steps, figure, contents, alert-card",
+        "sources, support, table, symptoms, faq, steps, figure, contents, alert-card",
         "content/blocks/tolerance/fr.yaml:2:18: 'status' must be one of 'draft', 'reviewed', "
         "'approved'; found 'done'",
         "content/leaflets/immunotherapy-basics.yaml:9:5: unknown block 'two-situation' (did you "
         "mean 'two-situations'?); expected a folder content/blocks/two-situation/ with one file "
         "per language",
         # The tri-fold leaves the block out under its right name.
-        "content/leaflets/immunotherapy-basics.yaml:18:14: 'two-situations' is not one of this "
+        "content/leaflets/immunotherapy-basics.yaml:23:14: 'two-situations' is not one of this "
         "leaflet's blocks; expected one of: basics-cover, what-is-immunotherapy, "
         "immunotherapy-vs-chemotherapy, two-situation, checkpoint-inhibitors, local-and-general, "
-        "where-it-is-used, talk-to-your-care-team, contact, sources",
+        "where-it-is-used, what-happens-next, questions-basics, talk-to-your-care-team, contact, "
+        "support, glossary, about-this-leaflet, sources",
     ]
 
 
@@ -105,7 +109,7 @@ def test_translation_must_record_its_source(content):
     assert problems(content) == [
         "content/blocks/tolerance/en.yaml:1:1: missing required field 'translation'; a "
         "translation records the source text it was made from: add 'translation: {from: fr, "
-        "fingerprint: \"437746d4c5d0\"}' (the fingerprint of the fr text now), or 'python3 "
+        "fingerprint: \"29ae53376b63\"}' (the fingerprint of the fr text now), or 'python3 "
         "build.py status --mark-current en:tolerance' writes it"]
 
 

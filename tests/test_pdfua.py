@@ -186,9 +186,10 @@ def test_foreign_text_is_in_its_own_language_and_the_rest_in_the_documents(editi
             if mcid >= 0]
     french = words(" ".join(text for language, text in runs if language == "fr"))
     titles = [words(source.title) for source in LIBRARY.sources.values()
-              if source.language == "fr"]
+              if source.language == "fr" and source.title]
     cited = [title for title in titles if title in words(" ".join(text for _, text in runs))]
-    assert len(cited) >= 3 and all(title in french for title in cited)
+    # IMM-02 cites two French sources with a title (the 2018 news piece gives none).
+    assert len(cited) >= 2 and all(title in french for title in cited)
     arabic_script = re.compile("[\u0600-\u06ff]")
     assert {language for language, text in runs if arabic_script.search(text)} == {"ar"}
     assert not arabic_script.search(french)
@@ -284,10 +285,20 @@ def test_lists_of_clinic_editions_are_made_of_list_items(editions):
 
 def test_the_document_control_is_a_table_of_row_headers(editions):
     path, _ = editions("approved", DEFAULT_FORMAT)[0]
+
+    def rows_of(element) -> list:
+        """The cells of each row of a table, as a reader meets them."""
+        found = []
+        for kid in struct_kids(element):
+            found += [[(str(cell.S), cell.A.get("/Scope"), cell.get("/ID"),
+                        cell.A.get("/Headers")) for cell in struct_kids(kid)]
+                      ] if kid.S == "/TR" else rows_of(kid)
+        return found
     with pikepdf.open(path) as pdf:
-        rows = [list(struct_kids(row)) for row in struct_elements(pdf) if row.S == "/TR"]
-        cells = [[(str(cell.S), cell.A.get("/Scope"), cell.get("/ID"), cell.A.get("/Headers"))
-                  for cell in row] for row in rows]
+        # The edition's other tables (the glossary) have a header row: the control has none.
+        [cells] = [rows for rows in (rows_of(table) for table in struct_elements(pdf)
+                                     if table.S == "/Table")
+                   if all(row[0][1] == "/Row" for row in rows)]
     assert len(cells) == 5
     for (header, scope, header_id, _), (data, _, _, headers) in cells:
         assert (header, scope, data, list(headers)) == ("/TH", "/Row", "/TD", [header_id])

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from leaflets import builder
 from leaflets.formats import saddle_stitch_order
+from leaflets.model import load_library
 
 from .conftest import CONTENT
 from .test_model import edit
@@ -67,10 +68,17 @@ def test_screen_edition_is_tagged_pdf_ua_with_bookmarks_and_links(printed):
     assert root["/Lang"] == "fr"
     headings = [item["/Title"] for item in reader.outline[1]]
     assert "Deux situations possibles" in headings and len(headings) >= 8
-    uris = [annotation.get_object()["/A"]["/URI"] for page in reader.pages
-            for annotation in page.get("/Annots") or []]
-    # One link, with a rectangle on each line the address takes.
-    assert set(uris) == {"https://leaflets.example.org/fr/immunotherapy-basics.html"}
+    links = [annotation.get_object() for page in reader.pages
+             for annotation in page.get("/Annots") or []]
+    uris = {link["/A"]["/URI"] for link in links if "/A" in link}
+    # The online edition, and the pages of the sources the list gives an address for;
+    # every other link is a citation, to its entry in the list.
+    library = load_library(CONTENT)
+    addresses = {source.url for source in library.sources.values() if source.url}
+    assert "https://leaflets.example.org/fr/immunotherapy-basics.html" in uris
+    assert uris - {"https://leaflets.example.org/fr/immunotherapy-basics.html"} <= addresses
+    internal = [str(link["/Dest"]) for link in links if "/A" not in link]
+    assert internal and all(name.startswith("source-") for name in internal)
 
 
 def test_press_edition_has_bleed_crop_marks_cmyk_and_pdf_x4(printed):
@@ -153,8 +161,8 @@ def test_saddle_stitch_order():
         saddle_stitch_order(6, right_to_left=False)
 
 
-@pytest.mark.parametrize("language, first_sheet", [("fr", ("8", "1")), ("ar", ("1", "8"))])
-def test_imposed_booklet_reads_in_order_when_folded(printed, language, first_sheet):
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_imposed_booklet_reads_in_order_when_folded(printed, language):
     path = printed / language / "immunotherapy-basics.a5-booklet.imposed.pdf"
     reader = PdfReader(path)
     pages = len(PdfReader(printed / language / "immunotherapy-basics.a5-booklet.pdf").pages)
@@ -162,7 +170,8 @@ def test_imposed_booklet_reads_in_order_when_folded(printed, language, first_she
     width, height = (float(value) for value in reader.pages[0].mediabox[2:])
     assert (round(width / MM), round(height / MM)) == (297, 210)   # A4 landscape
     order = saddle_stitch_order(pages, right_to_left=language == "ar")
-    assert order[0] == tuple(map(int, first_sheet))
+    # The outer sheet: the last page and the first, in the reading direction.
+    assert order[0] == ((1, pages) if language == "ar" else (pages, 1))
     for sheet, (left, right) in enumerate(order):
         # Each A5 page's footer says which page it is ("Page 3 sur 8", "صفحة 3 من 8").
         for half, number in (((0, 0.5), left), ((0.5, 1), right)):
@@ -193,7 +202,8 @@ def test_tri_fold_panels_are_in_folding_order(printed, language, cover_third):
 def test_a_tri_fold_with_too_much_content_fails_naming_the_leaflet_and_the_overflow(
         content, tmp_path):
     edit(content / "leaflets/immunotherapy-response.yaml",
-         "omit:\n  tri-fold: [biomarker-research, response-figures, checkpoint-figures]\n", "")
+         "omit:\n  tri-fold: [biomarker-research, response-figures, checkpoint-figures,",
+         "omit:\n  tri-fold: [")
     paths = builder.Paths(content=content, output=tmp_path)
     result = builder.build(paths, builder.Selection(
         languages=("fr",), leaflets=("immunotherapy-response",), format="tri-fold",

@@ -20,8 +20,8 @@ from .test_integrity import cli, page_texts
 from .test_model import edit
 
 LEAFLET = "immunotherapy-side-effects"
-TRANSLATED = "tolerance"   # the one block translated into Spanish
-SPANISH_TITLE = "Un tratamiento que suele sobrellevarse mejor"
+TRANSLATED = "side-effects-cover"   # the one block translated into Spanish
+SPANISH_TITLE = "Efectos secundarios"
 LABEL = "Sin traducir todavía — se muestra en francés"
 MARK = "BORRADOR — no aprobado para pacientes"
 
@@ -31,8 +31,9 @@ def spanish_in_progress(content: Path) -> Path:
     edit(content / "project.yaml", "languages: [fr, en, de, tr, ar]\n",
          "languages: [fr, en, de, tr, ar, es]\nin_progress: [es]\n")
     (content / "blocks" / TRANSLATED / "es.yaml").write_text(
-        f"type: text\nreview: {{status: draft}}\ntitle: {SPANISH_TITLE}\n"
-        "body: |\n  Un efecto secundario es un efecto del tratamiento que no se desea.\n")
+        f"type: cover\nreview: {{status: draft}}\ntitle: {SPANISH_TITLE}\n"
+        "subtitle: Lo que hay que saber\n"
+        "intro: |\n  Este documento presenta los posibles efectos de la inmunoterapia.\n")
     return content / "blocks" / TRANSLATED / "es.yaml"
 
 
@@ -92,7 +93,7 @@ def test_mark_current_writes_a_missing_record(run, content):
     fingerprint = load_library(content).blocks[TRANSLATED]["fr"].block.fingerprint()
     assert code == 0 and "translation record added" in out
     assert block.read_text().splitlines()[:3] == [
-        "type: text", "review: {status: draft}",
+        "type: cover", "review: {status: draft}",
         f'translation: {{from: fr, fingerprint: "{fingerprint}"}}']
     assert run("check", "--content", str(content))[0] == 0
 
@@ -100,7 +101,7 @@ def test_mark_current_writes_a_missing_record(run, content):
 def test_a_language_in_progress_is_checked_but_not_built(run, spanish, tmp_path):
     code, out, err = run("check", "--content", str(spanish))
     assert code == 0, err
-    assert ("language 'es' is in progress: 1 of 23 blocks translated; not built unless asked "
+    assert ("language 'es' is in progress: 1 of 32 blocks translated; not built unless asked "
             "for (preview it with 'python3 build.py --lang es --preview')") in out.splitlines()
     output = tmp_path / "out"
     code, _, err = run(*cli(spanish, output, "--leaflet", LEAFLET, "--clinic", "generic"))
@@ -118,7 +119,7 @@ def test_status_lists_the_missing_blocks_of_a_language_in_progress(run, spanish)
     rows = {line.split()[0]: line.split()[-1] for line in out.splitlines()
             if line.startswith("  ")}
     assert rows[TRANSLATED] == "draft" and rows["when-to-tell"] == "missing"
-    assert "language 'es' is in progress: 1 of 23 blocks translated" in out
+    assert "language 'es' is in progress: 1 of 32 blocks translated" in out
 
 
 def test_building_a_language_in_progress_lists_what_is_missing_and_says_preview(
@@ -127,8 +128,8 @@ def test_building_a_language_in_progress_lists_what_is_missing_and_says_preview(
     assert code == 1
     problems = [line for line in err.splitlines() if ": language 'es'" in line]
     assert len(problems) == 1, err   # one message, not one per block
-    assert re.match(r".*project\.yaml:7:\d+: language 'es' is in progress: 9 blocks have no "
-                    r"'es' translation yet \(side-effects-cover, what-is-immunotherapy, .*\); "
+    assert re.match(r".*project\.yaml:7:\d+: language 'es' is in progress: 16 blocks have no "
+                    r"'es' translation yet \(what-is-immunotherapy, tolerance, .*\); "
                     r"build a preview.* with '--lang es --preview'", problems[0])
     assert not (tmp_path / "out" / "es").exists()
 
@@ -166,10 +167,12 @@ def test_a_preview_frames_what_is_not_translated_and_is_never_distributed(
     pages = page_texts(preview)
     assert pages and all(MARK in page for page in pages)
     text = "".join(pages)
-    # Nine blocks framed, each under its label; the translated one in Spanish, unframed.
-    assert text.count(LABEL) == 9
-    assert SPANISH_TITLE in text and "Des réactions rares mais sérieuses" in text
-    assert "Un traitement en général mieux supporté" not in text
+    # Every other block framed, each under its label; the translated one in Spanish,
+    # unframed.
+    blocks = load_library(ROOT / "content").leaflets[LEAFLET].leaflet.blocks
+    assert text.count(LABEL) == len(blocks) - 1
+    assert SPANISH_TITLE in text and "Des réactions à connaître, même après" in text
+    assert "Effets secondaires et vie quotidienne" not in text
     # The framed text is tagged French; the document is Spanish.
     with pikepdf.open(preview) as pdf:
         assert str(pdf.Root.Lang) == "es"

@@ -41,15 +41,16 @@ def test_how_a_figure_is_shown_is_part_of_what_is_approved(run, content):
 
 
 def test_a_change_to_a_cited_source_voids_the_approval(run, content):
-    approve(run, content, "fr:sources")
+    """checkpoint-figures cites arc-2020 on its cards and in its intro."""
+    approve(run, content, "fr:checkpoint-figures")
     sources = content / "sources.yaml"
     text = sources.read_text()
-    start = text.index("curie-meta-analysis:")
+    start = text.index("arc-2020:")
     line_start = text.index("publisher:", start)
     line_end = text.index("\n", line_start)
     sources.write_text(text[:line_start] + "publisher: Laboratoire Acme" + text[line_end:])
     code, out, err = run("status", "--content", str(content), "--lang", "fr")
-    assert "sources/fr.yaml: approval on 2026-11-20 no longer holds" in out
+    assert "checkpoint-figures/fr.yaml: approval on 2026-11-20 no longer holds" in out
 
 
 @pytest.mark.parametrize("msgid, msgstr", [(MARK, "\u200b"), ("%(days)s: %(hours)s",

@@ -4,7 +4,6 @@ prints, and what a clinic's bundle holds."""
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -16,14 +15,6 @@ from .conftest import ROOT
 LIBRARY = ROOT / "tests/library"
 CLINIC = "clinics/clinique-exemple/"
 CLINIC_NAME = "Clinique de test (exemple fictif)"
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    """A writable copy of the test library (two leaflets, fr and ar, one clinic)."""
-    copy = tmp_path / "library"
-    shutil.copytree(LIBRARY, copy)
-    return copy
 
 
 def append(path: Path, text: str) -> None:

@@ -50,13 +50,6 @@ def declarations(rule) -> list[tuple[str, list]]:
             if item.type == "declaration"]
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    copy = tmp_path / "library"
-    shutil.copytree(LIBRARY, copy)
-    return copy
-
-
 def test_a_font_family_name_never_becomes_a_script_or_a_rule_on_a_web_page(content, run,
                                                                           tmp_path):
     project = content / "project.yaml"

@@ -70,6 +70,7 @@ def test_a_source_changed_after_export_makes_the_block_stale(content, tmp_path):
     "Voir **le carnet** et *vos notes* sur [le site](https://example.org/a_b?x=1).",
     "Un ![schéma du corps](body.png) puis  \nune ligne.\n\n- un\n- deux *trois*\n",
     "snake_case et a * b restent du texte",
+    "Un fait [@arc-2020]. Un autre, **gras** [@asco-2018-news].",
 ])
 def test_markdown_is_cut_into_codes_and_joined_back_byte_for_byte(markdown):
     assert inline.joined(inline.cut(markdown)) == markdown
@@ -97,6 +98,21 @@ def test_links_and_emphasis_survive_an_xliff_round_trip_byte_for_byte(content, t
     tree.write(str(path))
     interchange.import_file(load_library(content), path)
     assert load_library(content).blocks["tolerance"]["de"].block.body == body
+
+
+def test_a_citation_is_a_code_the_translator_cannot_break(content, tmp_path):
+    """[@id] reaches a CAT tool as a standalone code showing the id, never as words to
+    translate; translate-toolkit reads it as a placeholder of the source."""
+    path = _export(content, tmp_path)
+    source = etree.parse(str(path)).find(
+        ".//x:unit[@name='why-no-response/body']/x:segment/x:source", X)
+    codes = [ph.get("disp") for ph in source.iter(f"{{{XLIFF}}}ph") if "@" in ph.get("disp")]
+    assert codes == ["[@patient-space-2023]", "[@asco-2018-news]", "[@arc-2020]"]
+    assert all(ph.get("canDelete") == "no" for ph in source.iter(f"{{{XLIFF}}}ph"))
+    assert "[@" not in "".join(source.itertext())
+    unit = next(unit for unit in xliff2.Xliff2File.parsefile(str(path)).units
+                if unit.getid() == "why-no-response:body")
+    assert "[@" not in unit.source
 
 
 def _target_of(path: Path, name: str) -> etree._Element:

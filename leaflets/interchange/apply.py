@@ -17,10 +17,12 @@ from pathlib import Path
 import yaml
 
 from .. import sources
+from ..citation_marks import stray_in
 from ..errors import ContentError, Location, Problem
 from ..glyphs import unprintable
-from ..markup import unfaithful_in
-from ..model import BLOCK_TYPES, Library
+from ..markup import located_passages, unfaithful_in
+from ..model import BLOCK_TYPES, BlockFile, Library
+from ..model.citations import citation_disagreement, unknown_citations
 from ..model.messages import validate
 from ..model.text import hidden_character
 from ..outputs import atomic_write
@@ -143,11 +145,22 @@ class _Import:
     def _check_schema(self, key: str, path: Path, raw: bytes, where: Location) -> None:
         document = sources.parse(raw, path)
         found: list[Problem] = list(document.problems)
-        validate(document, BLOCK_TYPES[document.data["type"]], found)
+        block = validate(document, BLOCK_TYPES[document.data["type"]], found)
         found += unfaithful_in(document, document.data)   # what check would refuse
+        if block is not None:   # its citations, as check reads them
+            found += self._citation_problems(BlockFile(key, self.language, block, document))
         for problem in found:
             self.fail(where, f"the {self.language} text of '{key}' would not be valid: "
                              f"{problem.message}")
+
+
+    def _citation_problems(self, block_file: BlockFile) -> list[Problem]:
+        source = self.library.blocks[block_file.id][self.source_language]
+        disagreement = citation_disagreement(block_file, source, self.source_language)
+        return [*unknown_citations(block_file, list(self.library.sources)),
+                *stray_in(block_file.document, block_file.block.model_dump(by_alias=True),
+                          located_passages(block_file.block)),
+                *([disagreement] if disagreement else [])]
 
 
 def _set(data: object, key_path: tuple, text: str) -> None:

@@ -4,7 +4,7 @@ A field's text is cut into a sequence of pieces that, joined, give back the text
 byte: prose to translate, and codes that hold the Markdown as it is written. Emphasis,
 strong emphasis and links are *paired* codes (XLIFF ``<pc>``): the translator moves them
 with the words they wrap, and a CAT tool will not let one end be dropped without the
-other. Images, line breaks, paragraph breaks and list markers are *standalone* codes
+other. Citations, images, line breaks, paragraph breaks and list markers are *standalone* codes
 (``<ph>``). Each code carries the Markdown it stands for, so nothing is re-rendered: what
 comes back is what was written, with the prose translated.
 """
@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# One code's Markdown, in the order they are tried: the start of an image or a link (its
+# One code's Markdown, in the order they are tried: a citation ([@source-id], which the
+# translator places after the claim it supports), the start of an image or a link (its
 # alt text or its words are translated), their end with the address, strong then simple
 # emphasis (whether one opens or closes is told by what is around it, as CommonMark
 # does), and the breaks between lines, paragraphs and list items (with the list marker
 # that follows a break).
 _CODE = re.compile(r"""
-    (?P<image>!\[)(?=[^\]\n]*\]\([^)\s]*\))
+    (?P<citation>\[@[^\]\s]*\])
+  | (?P<image>!\[)(?=[^\]\n]*\]\([^)\s]*\))
   | (?P<link>\[)(?=[^\]\n]*\]\([^)\s]*\))
   | (?P<close>\]\([^)\s]*\))
   | (?P<strong>\*\*|__)
@@ -33,7 +35,7 @@ PAIRED = {"strong", "emphasis", "link", "image"}
 
 @dataclass(frozen=True)
 class Code:
-    kind: str          # break, marker, or a paired kind: strong, emphasis, link, image
+    kind: str          # break, marker, citation, or a paired kind: strong, emphasis, link, image
     start: str         # the Markdown written where it starts (the whole of a standalone one)
     end: str = ""      # and where a paired code ends
 
@@ -90,7 +92,7 @@ def cut(text: str) -> tuple:
             stack[-1][2].append(Paired(Code(opened_kind, opened, written), tuple(content)))
         elif _opens(kind, written, (before, after)):
             stack.append((kind, written, []))
-        elif kind in ("break", "marker"):
+        elif kind in ("break", "marker", "citation"):
             stack[-1][2].append(Code(kind, written))
         else:
             stack[-1][2].append(written)

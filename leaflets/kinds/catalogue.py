@@ -190,6 +190,7 @@ def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path, co
         rows=rows,
         clinic=library.clinics[clinic_id].clinic if clinic_id else None,
         publisher=library.project.publisher,
+        publisher_language=library.project.publisher_language,
         languages=[(code, Locale.parse(code).get_display_name(code).capitalize(),
                     Locale.parse(code).get_display_name(ui.locale))
                    for code in languages],

@@ -101,10 +101,21 @@ class ChecklistBlock(Block):
 
 
 class SourcesBlock(Block):
+    """The sources an edition cites (model.citations), numbered as its text cites them."""
+
     type: Literal["sources"]
     title: Line
     intro: Markdown | None = None
-    cite: list[Identifier] = Field(min_length=1)
+
+
+class SupportBlock(Block):
+    """Where to find support: its text, then the reader's language's support lines
+    (project.yaml ``helplines``), each citing its source, then ``note``."""
+
+    type: Literal["support"]
+    title: Line
+    intro: Markdown
+    note: Markdown | None = None
 
 
 class ContactBlock(Block):
@@ -120,6 +131,6 @@ class ContactBlock(Block):
 BLOCK_TYPES: dict[str, type[Block]] = {
     model.model_fields["type"].annotation.__args__[0]: model
     for model in (CoverBlock, TextBlock, KeyFiguresBlock, CalloutBlock, ChecklistBlock,
-                  ContactBlock, SourcesBlock, *STRUCTURED_TYPES)
+                  ContactBlock, SourcesBlock, SupportBlock, *STRUCTURED_TYPES)
 }
 __all__ = ["BLOCK_TYPES", "Block", "Review", "Translation"]

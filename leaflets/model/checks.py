@@ -19,6 +19,7 @@ from ..registry import URGENCY
 from ..sources import Document
 from .blocks import CoverBlock, KeyFiguresBlock, SourcesBlock
 from .blocks_structured import FigureBlock, TableBlock
+from .citations import citation_disagreement, sources_list_problems, unknown_citations
 from .library import BlockFile, ClinicFile, LeafletFile
 from .messages import suggest
 from .schemas import IDENTIFIER, MARK_FAMILY, Project, known_locale
@@ -47,6 +48,34 @@ def project_problems(project: Project, document: Document) -> Iterator[Problem]:
         yield document.problem(
             ("source_language",), f"source language '{project.source_language}' must be one of "
                                   f"the languages: {', '.join(project.languages)}")
+    if project.publisher_language is not None and not known_locale(project.publisher_language):
+        yield document.problem(("publisher_language",), (
+            f"unknown language '{project.publisher_language}': expected a language code "
+            "such as en or fr"))
+    for code in project.helplines:
+        if code not in project.languages:
+            yield document.problem(("helplines", code), (
+                f"helplines for '{code}', which is not one of the languages: "
+                f"{', '.join(project.languages)}"), key=True)
+
+
+def helpline_problems(project: Project, document: Document,
+                      source_ids: list[str]) -> Iterator[Problem]:
+    """Every support line cites a source that sources.yaml has."""
+    for code, lines in project.helplines.items():
+        for index, line in enumerate(lines):
+            for field in ("name", "about"):
+                text = getattr(line, field)
+                if "{clinic." in text or "[@" in text:
+                    written = re.search(r"\{clinic\.[^}]*\}?|\[@[^\]]*\]?", text)[0]
+                    yield document.problem(("helplines", code, index, field), (
+                        f"'{written}': a support line is printed as written, the same in "
+                        "every clinic's edition: no {clinic.…} placeholder (a clinic's "
+                        "numbers go in its file), and no citation (its 'source' is cited)"))
+            if line.source not in source_ids:
+                yield document.problem(("helplines", code, index, "source"), (
+                    f"unknown source '{line.source}'{suggest(line.source, source_ids)}; add "
+                    f"it to content/sources.yaml or use one of: {', '.join(source_ids)}"))
 
 
 def _language_problems(project: Project, document: Document) -> Iterator[Problem]:
@@ -123,7 +152,7 @@ def block_problems(block_file: BlockFile, project: Project, source_ids: list[str
     yield from _translation_record_problems(block_file, project, source)
     yield from _table_shape_problems(block_file)
     if source_ids is not None:
-        yield from _citation_problems(block_file, source_ids)
+        yield from unknown_citations(block_file, source_ids)
 
 
 def _translation_record_problems(block_file: BlockFile, project: Project,
@@ -200,21 +229,6 @@ def figure_problems(blocks: Blocks, content_root: Path) -> Iterator[Problem]:
                 yield block_file.document.problem(("asset",), reason)
 
 
-def _citation_problems(block_file: BlockFile, source_ids: list[str]) -> Iterator[Problem]:
-    block, document = block_file.block, block_file.document
-    cited: list[tuple[tuple, str]] = []
-    if isinstance(block, KeyFiguresBlock):
-        cited = [(("figures", index, "source"), figure.source)
-                 for index, figure in enumerate(block.figures)]
-    elif isinstance(block, SourcesBlock):
-        cited = [(("cite", index), source_id) for index, source_id in enumerate(block.cite)]
-    for key_path, source_id in cited:
-        if source_id not in source_ids:
-            yield document.problem(key_path, (
-                f"unknown source '{source_id}'{suggest(source_id, source_ids)}; add it to "
-                f"content/sources.yaml or use one of: {', '.join(source_ids)}"))
-
-
 def translation_problems(blocks: Blocks, source_language: str) -> Iterator[Problem]:
     """A translation keeps the type of its source block, its figures and its sources, and
     is made from the source text (directly or through other translations)."""
@@ -256,25 +270,26 @@ def _disagreement(block_file: BlockFile, source: BlockFile,
         return document.problem(
             ("type",), f"a translation has the type of its source: "
                        f"{source_language}.yaml says '{source.block.type}', found '{block.type}'")
-    if isinstance(block, KeyFiguresBlock):
-        expected = [figure.fact() for figure in source.block.figures]
-        found = [figure.fact() for figure in block.figures]
-        if found == expected:
-            return None
-        # The counts may differ: then the first figure one of them lacks is the difference.
-        index = next((i for i, (a, b) in enumerate(zip(expected, found, strict=False))
-                      if a != b), min(len(expected), len(found)))
-        return document.problem(
-            ("figures", index), "a translation keeps every figure of its source "
-            f"(value, style, display, source), in order: {source_language}.yaml has "
-            f"{len(expected)} figures; figure {index + 1} differs here")
-    if hasattr(block, "facts"):
-        return _fact_disagreement(block_file, source, source_language)
-    if isinstance(block, SourcesBlock) and block.cite != source.block.cite:
-        return document.problem(
-            ("cite",), f"a translation cites the sources of its source: "
-                       f"{source_language}.yaml cites {', '.join(source.block.cite)}")
-    return None
+    problem = (_figure_disagreement(block_file, source, source_language)
+               if isinstance(block, KeyFiguresBlock)
+               else _fact_disagreement(block_file, source, source_language)
+               if hasattr(block, "facts") else None)
+    return problem or citation_disagreement(block_file, source, source_language)
+
+
+def _figure_disagreement(block_file: BlockFile, source: BlockFile,
+                         source_language: str) -> Problem | None:
+    expected = [figure.fact() for figure in source.block.figures]
+    found = [figure.fact() for figure in block_file.block.figures]
+    if found == expected:
+        return None
+    # The counts may differ: then the first figure one of them lacks is the difference.
+    index = next((i for i, (a, b) in enumerate(zip(expected, found, strict=False))
+                  if a != b), min(len(expected), len(found)))
+    return block_file.document.problem(
+        ("figures", index), "a translation keeps every figure of its source "
+        f"(value, style, display, source), in order: {source_language}.yaml has "
+        f"{len(expected)} figures; figure {index + 1} differs here")
 
 
 def _fact_disagreement(block_file: BlockFile, source: BlockFile,
@@ -298,6 +313,8 @@ def leaflet_problems(leaflet_file: LeafletFile, blocks: Blocks,
     it has a file for, valid or not (an invalid file is reported, not called missing)."""
     yield from _listed_block_problems(leaflet_file, present, project.source_language)
     yield from _omit_problems(leaflet_file, blocks, project.source_language)
+    yield from sources_list_problems(leaflet_file, blocks, project.source_language,
+                                     bool(project.helplines))
     leaflet, document = leaflet_file.leaflet, leaflet_file.document
     first = leaflet.blocks[0]
     cover = blocks.get(first, {}).get(project.source_language)

@@ -13,6 +13,8 @@ from .clinics import RETIRED_FIELDS
 from .library import BlockFile, ClinicFile, LeafletFile, split_block_key
 from .messages import suggest
 
+# Block types that print the clinic's number to call: the contact block, the wallet card.
+CALLING_TYPES = ("contact", "alert-card")
 _CONTACTS_EXAMPLE = ('contacts: [{id: main, label: "Accueil", phone: "+33 3 99 00 00 00", '
                      'hours: [{days: [mon, tue], opens: "08:00", closes: "17:30"}]}, '
                      '{id: night, label: "Ligne 24 h/24", phone: "+33 3 99 00 00 01", '
@@ -75,3 +77,34 @@ def clinic_block_problems(key: str, translations: dict[str, BlockFile], folder: 
             f"a clinic's version of a block keeps the block's type: "
             f"{original.document.path} says '{original.block.type}', found "
             f"'{source.block.type}'"))
+
+
+def night_line_problems(clinics: dict[str, ClinicFile], leaflets: dict[str, LeafletFile],
+                        blocks: dict[str, dict[str, BlockFile]],
+                        source_language: str) -> Iterator[Problem]:
+    """A clinic's edition of a leaflet that tells patients whom to call (it prints a
+    contact block, or a wallet card with the team's number) replaces the lines to write
+    the numbers on with the clinic's: one of them must answer at night and at weekends,
+    or the edition would drop that safety prompt, or put an office number on the card."""
+    for clinic_file in clinics.values():
+        clinic = clinic_file.clinic
+        if any(contact.always for contact in clinic.contacts):
+            continue
+        calling = [leaflet_id for leaflet_id, leaflet_file in leaflets.items()
+                   if (clinic.leaflets is None or leaflet_id in clinic.leaflets)
+                   and _tells_to_call(leaflet_file, blocks, source_language)]
+        if calling:
+            yield clinic_file.document.problem(("contacts",), (
+                f"the clinic's editions of {', '.join(calling)} tell patients whom to call: "
+                "give the number that answers at night, at weekends and on public holidays, "
+                "a contact with 'always: true' (e.g. {id: night, label: \"Ligne 24 h/24\", "
+                "phone: \"+33 3 99 00 00 01\", always: true})"), key=True)
+
+
+def _tells_to_call(leaflet_file: LeafletFile, blocks: dict[str, dict[str, BlockFile]],
+                   source_language: str) -> bool:
+    for block_id in leaflet_file.leaflet.blocks:
+        source = blocks.get(block_id, {}).get(source_language)
+        if source is not None and source.block.type in CALLING_TYPES:
+            return True
+    return False

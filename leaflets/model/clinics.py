@@ -64,5 +64,10 @@ class Clinic(Model):
     leaflets: list[Identifier] | None = None   # None: every leaflet
     languages: list[Text] | None = None        # None: every language
 
+    def urgent_contact(self) -> Contact:
+        """The number to call at any hour (a wallet card's): the 24-hour line, else the
+        main number."""
+        return next((contact for contact in self.contacts if contact.always), self.contacts[0])
+
     def contact(self, contact_id: str) -> Contact | None:
         return next((contact for contact in self.contacts if contact.id == contact_id), None)

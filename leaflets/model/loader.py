@@ -49,11 +49,15 @@ class LibraryLoader:
         Only bad project settings stop here, as every other file is read against them."""
         project, project_document = self._project()
         known_sources, source_ids, sources_document = self._sources()
+        if source_ids is not None:
+            self.problems.extend(checks.helpline_problems(project, project_document, source_ids))
         blocks, present = self._blocks(project, source_ids)
         leaflets, leaflet_ids = self._leaflets(blocks, present, project)
         clinics, clinic_ids = self._clinics(project, leaflet_ids)
         blocks.update(self._clinic_blocks(project, source_ids, clinic_ids, clinics, leaflets,
                                           blocks))
+        self.problems.extend(clinic_checks.night_line_problems(clinics, leaflets, blocks,
+                                                               project.source_language))
         self.problems.extend(placeholders.written_problems(blocks))
         self.problems.extend(placeholders.unfilled_problems(blocks, leaflets, clinics))
         glossary = read_glossary(self.root, project, self._read, self.problems)

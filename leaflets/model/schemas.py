@@ -28,8 +28,8 @@ from pydantic import (
 )
 
 from ..languages import language
-from ..registry import DEFAULT_FORMAT, FORMATS
-from .text import Line, Text, broken
+from ..registry import DEFAULT_FORMAT, FORMATS, SOURCE_KINDS
+from .text import Line, Phone, Text, broken
 
 IDENTIFIER = r"^[a-z0-9][a-z0-9-]*$"
 FINGERPRINT_LENGTH = 12
@@ -129,8 +129,21 @@ class Limits(Model):
     seconds: Annotated[float, Field(gt=0)] = 120
 
 
+class Helpline(Model):
+    """A national support line as a ``support`` block prints it, written in the language
+    it is listed under, with the source that gives its number."""
+
+    name: Line
+    phone: Phone
+    about: Line          # who answers, when, what it costs
+    source: Identifier
+
+
 class Project(Model):
     publisher: Line
+    # The language the publisher's name is in (a brand keeps its own in every edition:
+    # read, capitalised and hyphenated by that language's rules, never the reader's).
+    publisher_language: Text | None = None
     source_language: Text
     languages: list[Text] = Field(min_length=1)
     # Languages being translated: checked, but built only when asked for with --lang,
@@ -149,6 +162,9 @@ class Project(Model):
     palette: dict[Identifier, Colour] = Field(min_length=1)
     print: Print
     limits: Limits = Limits()
+    # Support lines per language, each with its source: a language without one says to
+    # ask the care team (the support block's text), never a number no source gives.
+    helplines: dict[Text, list[Helpline]] = Field(default_factory=dict)
 
     @field_validator("palette")
     @classmethod
@@ -206,13 +222,19 @@ class Project(Model):
 
 
 class Source(Model):
-    publisher: Line
-    title: Line
-    published: date | PartialDate
-    kind: Line
+    # Publisher, title and date are absent when the source does not give them: the list
+    # prints "publisher / title / date not given", never an invented one.
+    publisher: Line | None = None
+    title: Line | None = None
+    published: date | PartialDate | None = None
+    kind: Literal[tuple(SOURCE_KINDS)]   # printed in the reader's language
     language: Text
-    journal: Line | None = None
+    # What the source is about, printed after its kind (a press release about a study),
+    # in the language of the source, as its title is.
+    about: Line | None = None
+    seed: Line | None = None     # the seed file it was drawn from (../shared/seeds/)
     url: Line | None = None
+    accessed: date | None = None   # when a web source was read
 
     @field_validator("language")
     @classmethod

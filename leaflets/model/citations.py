@@ -110,15 +110,16 @@ def citation_disagreement(block_file: BlockFile, source: BlockFile,
     if record is None or record.from_ != source_language or \
             record.fingerprint != source.block.fingerprint():
         return None
+    written = written_citations(block_file.block)
     expected = Counter(source_id for _, source_id in written_citations(source.block))
-    found = Counter(source_id for _, source_id in written_citations(block_file.block))
+    found = Counter(source_id for _, source_id in written)
     if found == expected:
         return None
     differences = [f"'{source_id}' {expected[source_id]} time(s), found {found[source_id]}"
                    for source_id in dict.fromkeys([*expected, *found])
                    if expected[source_id] != found[source_id]]
     # Where the translation cites one too often, or else its first field of Markdown.
-    places = [key_path for key_path, source_id in written_citations(block_file.block)
+    places = [key_path for key_path, source_id in written
               if found[source_id] > expected[source_id]] or [
         key_path for key_path, _ in markdown_values(block_file.block.model_dump(by_alias=True))]
     return block_file.document.problem(places[0] if places else (), (
@@ -134,11 +135,15 @@ def sources_list_problems(leaflet_file: LeafletFile, blocks: dict[str, dict[str,
     which a support block prints with their sources."""
     leaflet, document = leaflet_file.leaflet, leaflet_file.document
 
+    def cites(block: Block) -> bool:
+        return bool(cited_sources(block)) or (helplines and block.type == "support")
+
     def citing(block_ids: list[str], languages: list[str] | None) -> list[str]:
-        return [block_id for block_id in block_ids for code, block_file in
-                blocks.get(block_id, {}).items() if languages is None or code in languages
-                if cited_sources(block_file.block)
-                or (helplines and block_file.block.type == "support")]
+        """The blocks that cite in one of ``languages`` (None: in any)."""
+        return [block_id for block_id in block_ids
+                if any(cites(block_file.block)
+                       for code, block_file in blocks.get(block_id, {}).items()
+                       if languages is None or code in languages)]
 
     lists = [index for index, block_id in enumerate(leaflet.blocks)
              if isinstance(getattr(blocks.get(block_id, {}).get(source_language), "block", None),

@@ -2,28 +2,43 @@
 
 Standard library only: this runs before any dependency is installed. It makes
 ``python3 build.py`` the one command a newcomer needs on a fresh Debian or
-Ubuntu clone, and ``python3 build.py test`` the one that runs the tests.
+Ubuntu clone, ``python3 build.py test`` the one that runs the tests, and
+``python3 build.py setup [--extra NAME]`` the one that installs and stops.
+Python packages come from the lock files at the repository's root, exact releases
+with their hashes, so two fresh machines install the same bytes (and render the same
+PDFs); ``uv pip compile`` writes them from pyproject.toml (see their first lines).
 """
 
 from __future__ import annotations
 
+import ctypes.util
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
-STAMP = VENV / ".leaflets-installed"
-# What WeasyPrint needs from the system, the fonts the shipped project uses, and the
-# Hunspell dictionaries of its languages (check's spelling).
-SYSTEM_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-core",
-                   "libgs-common", "hunspell-fr", "hunspell-en-gb", "hunspell-de-de", "hunspell-tr",
-                   "hunspell-ar"]
+# What WeasyPrint needs from the system, the press colour profile (libgs-common) and the
+# Hunspell dictionaries of the shipped languages (check's spelling). The fonts are Python
+# packages, in the lock files.
+SYSTEM_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "libgs-common",
+                   "hunspell-fr", "hunspell-en-gb", "hunspell-de-de", "hunspell-tr", "hunspell-ar"]
+# Where there is no apt: the command that installs Pango (and HarfBuzz with it), by
+# sys.platform, or by the ID of /etc/os-release on Linux; Windows's is WeasyPrint's own.
+PANGO_COMMANDS = {
+    "darwin": "brew install pango",
+    "win32": "install MSYS2 (https://www.msys2.org), then in its UCRT64 shell: "
+             "pacman -S mingw-w64-ucrt-x86_64-pango",
+    "fedora": "sudo dnf install pango", "rhel": "sudo dnf install pango",
+    "centos": "sudo dnf install pango", "arch": "sudo pacman -S pango",
+    "alpine": "apk add so:libgobject-2.0.so.0 so:libpango-1.0.so.0 so:libharfbuzz.so.0 "
+              "so:libharfbuzz-subset.so.0 so:libfontconfig.so.1 so:libpangoft2-1.0.so.0",
+}
+PANGO_DOCUMENTATION = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
 # The catalogue page is tested in a real browser: Debian's Chromium, driven by Playwright.
 # Without root it cannot be installed here; those tests then skip and say why.
 TEST_SYSTEM_PACKAGES = ["chromium"]
@@ -33,9 +48,29 @@ def _say(message: str) -> None:
     print(f"build.py: {message}", file=sys.stderr, flush=True)
 
 
+def pango_hint(platform: str, os_release: str = "") -> str:
+    """What to run to install Pango on a system without apt: ``platform`` is a value of
+    sys.platform, ``os_release`` the text of /etc/os-release (Linux)."""
+    names = [platform]
+    for line in os_release.splitlines():
+        key, _, value = line.partition("=")
+        if key in ("ID", "ID_LIKE"):
+            names += value.strip().strip('"').split()
+    command = next((PANGO_COMMANDS[name] for name in names if name in PANGO_COMMANDS), None)
+    return ("WeasyPrint draws text with Pango and HarfBuzz, system libraries that are not "
+            "found here; " + (f"install them with: {command}" if command else
+                              "install Pango 1.44 or newer with this system's package manager")
+            + f" (see {PANGO_DOCUMENTATION})")
+
+
+def _read_os_release() -> str:
+    try:
+        return Path("/etc/os-release").read_text()
+    except OSError:
+        return ""
+
+
 def _missing_system_packages(packages: list[str]) -> list[str]:
-    if shutil.which("dpkg-query") is None:
-        return []  # not Debian/Ubuntu: the README lists what to install by hand
     missing = []
     for package in packages:
         result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package],
@@ -46,6 +81,10 @@ def _missing_system_packages(packages: list[str]) -> list[str]:
 
 
 def _install_system_packages(packages: list[str], required: bool = True) -> None:
+    if shutil.which("dpkg-query") is None:   # not Debian/Ubuntu: no package names to check
+        if required and ctypes.util.find_library("pango-1.0") is None:
+            _say(pango_hint(sys.platform, _read_os_release()))
+        return
     missing = _missing_system_packages(packages)
     if not missing:
         return
@@ -68,19 +107,19 @@ def _install_system_packages(packages: list[str], required: bool = True) -> None
             return
 
 
-def _requirements(extras: list[str]) -> list[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = list(project["dependencies"])
-    for extra in extras:
-        requirements += project["optional-dependencies"][extra]
-    return requirements
+def lock_file(extra: str | None) -> Path:
+    """The lock file of the dependencies, with an extra's if one is named."""
+    return ROOT / (f"requirements-{extra}.lock" if extra else "requirements.lock")
 
 
-def _ensure_venv(extras: list[str]) -> Path:
+def _ensure_venv(extra: str | None) -> Path:
     python = VENV / "bin" / "python"
-    requirements = _requirements(extras)
-    wanted = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
-    if python.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+    lock = lock_file(extra)
+    # One stamp a lock file, holding the hash of its bytes: a changed lock installs again,
+    # and switching between build.py and build.py test installs nothing.
+    stamp = VENV / f".leaflets-installed-{lock.name}"
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
     if not python.exists():
         _say(f"creating a virtual environment in {VENV}")
@@ -90,15 +129,29 @@ def _ensure_venv(extras: list[str]) -> Path:
             shutil.rmtree(VENV, ignore_errors=True)
             _install_system_packages(["python3-venv"])
             venv.EnvBuilder(with_pip=True).create(VENV)
-    _say("installing Python packages (first run only)")
+    _say(f"installing Python packages from {lock.name}")
     result = subprocess.run([str(python), "-m", "pip", "install", "-q",
-                             "--disable-pip-version-check",
-                             *requirements])
+                             "--disable-pip-version-check", "--require-hashes", "-r", str(lock)])
     if result.returncode != 0:
         _say("pip could not install the Python packages; see the messages above")
         raise SystemExit(1)
-    STAMP.write_text(wanted)
+    stamp.write_text(wanted)
     return python
+
+
+def _setup_extra(arguments: list[str]) -> str | None:
+    """The extra that ``setup [--extra NAME]`` names; a usage error ends the command."""
+    if arguments and arguments[0].startswith("--extra="):
+        arguments = ["--extra", arguments[0].partition("=")[2], *arguments[1:]]
+    if not arguments:
+        return None
+    extras = sorted(path.name[len("requirements-"):-len(".lock")]
+                    for path in ROOT.glob("requirements-*.lock"))
+    if len(arguments) != 2 or arguments[0] != "--extra" or arguments[1] not in extras:
+        _say("usage: python3 build.py setup [--extra NAME]; NAME is one of: "
+             + ", ".join(extras))
+        raise SystemExit(2)
+    return arguments[1]
 
 
 def ensure_environment(argv: list[str]) -> None:
@@ -110,12 +163,15 @@ def ensure_environment(argv: list[str]) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 (this runs on any python3, to say so)
         _say(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
         raise SystemExit(1)
-    testing = argv[:1] == ["test"]
-    extras = ["test"] if testing else []
+    testing, setting_up = argv[:1] == ["test"], argv[:1] == ["setup"]
+    extra = "test" if testing else _setup_extra(argv[1:]) if setting_up else None
     _install_system_packages(SYSTEM_PACKAGES)
     if testing:
         _install_system_packages(TEST_SYSTEM_PACKAGES, required=False)
-    python = _ensure_venv(extras)
+    python = _ensure_venv(extra)
+    if setting_up:
+        _say(f"set-up done: {python} has the packages of {lock_file(extra).name}")
+        raise SystemExit(0)
     if testing:
         os.chdir(ROOT)
         os.execv(python, [str(python), "-m", "pytest", *argv[1:]])

@@ -54,6 +54,7 @@ from .markup import hidden_text_problems, image_problems_of, unfaithful_markup_p
 from .model import Library, LibraryLoader
 from .model.checks import figure_problems
 from .outputs import Outputs, Record, output_lock, remove_partial_files, sha256
+from .paths import Paths
 from .registry import FORMATS, VARIANTS, missing_files
 from .render import Job
 from .tasks import Task, render_html
@@ -64,18 +65,6 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWN_KINDS = frozenset(kind.name for kind in default_edition_kinds())
 __all__ = ["Build", "Builder", "Execution", "GENERIC", "Outcome", "Paths", "Selection", "build",
            "prepare", "render_html"]
-
-
-@dataclass(frozen=True)
-class Paths:
-    content: Path = ROOT / "content"
-    output: Path = ROOT / "output"
-    templates: Path = ROOT / "templates"
-    locales: Path = ROOT / "locales"
-
-    @property
-    def roots(self) -> Roots:
-        return Roots(self.content, self.templates, self.locales)
 
 
 @dataclass(frozen=True)
@@ -113,8 +102,10 @@ class Build:
 def check_output_folder(paths: Paths) -> None:
     """The output folder is the tool's: it may not be inside what the tool reads or is."""
     output = paths.output.resolve()
+    roots = paths.roots
     for name, folder in (("content", paths.content), ("templates", paths.templates),
-                         ("locales", paths.locales), ("code", ROOT / "leaflets")):
+                         ("locales", paths.locales), ("theme", roots.theme_templates),
+                         ("catalogs", roots.theme_locales), ("code", ROOT / "leaflets")):
         if output.is_relative_to(folder.resolve()):
             raise UsageError(f"--output {paths.output} is inside the {name} folder "
                              f"{folder}; choose a folder of its own, such as output/")
@@ -130,7 +121,7 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
         if problems:
             raise ContentError(problems) from None
         raise
-    missing = missing_files(paths.templates)
+    missing = missing_files(paths.roots.template_folders)
     if missing:
         raise SetupError("the templates folder lacks files the registry declares: "
                          + "; ".join(missing))
@@ -145,7 +136,7 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
         edition.preview for edition in editions) else []
     for code in dict.fromkeys([edition.language for edition in editions] + previewed):
         try:
-            catalogs[code] = load_catalog(paths.locales, code)
+            catalogs[code] = load_catalog(paths.roots.catalog_folders, code)
         except ContentError as error:
             problems.extend(error.problems)
     problems += catalog_glyphs(library, catalogs)
@@ -315,8 +306,7 @@ class Builder:
         self._report(result, Outcome(edition, None if error else record, error=error), total)
 
     def _resolved_roots(self) -> Roots:
-        roots = self.paths.roots
-        return Roots(roots.content.resolve(), roots.templates.resolve(), roots.locales.resolve())
+        return self.paths.roots.resolved()
 
     def _write(self, library: Library, edition: Edition,
                laid_out: list[tuple[EditionKind, Product, dict[str, str]]],

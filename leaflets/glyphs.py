@@ -37,7 +37,7 @@ def _cmap(path: Path) -> frozenset[int]:
 
 def coverage(library: Library) -> dict[str, frozenset[int]]:
     """Font family → the code points its regular face draws."""
-    faces = font_faces(library.project)
+    faces = font_faces(library.project, library.root)
     return {face.family: _cmap(face.path) for face in faces
             if face.weight == "normal" and face.style == "normal"}
 
@@ -159,7 +159,7 @@ def catalog_glyphs(library: Library, catalogs: dict[str, Translations]) -> list[
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             missing = _undrawable("".join(string or "" for string in strings), drawn)
             if message.id and missing:
-                where = Location(shown(translations.path), message.lineno or 1)
+                where = Location(shown(translations.origins[message.id]), message.lineno or 1)
                 problems.append(Problem(where, f"{_no_glyph(missing[0], stack)}; use another "
                                                "character in this translation"))
     return problems

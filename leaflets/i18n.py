@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, time
 from gettext import c2py
 from io import BytesIO
@@ -33,51 +34,70 @@ CATALOG = Path("LC_MESSAGES") / "messages.po"
 
 # --- catalogs -----------------------------------------------------------------------
 
-# The last catalog compiled from each file, with the bytes it was compiled from: a build
-# asks for one catalog many times (checks, editions, each catalogue page).
-_compiled: dict[Path, tuple[tuple, Translations]] = {}
+# The last catalog compiled from each chain of files, with the bytes it was compiled from:
+# a build asks for one catalog many times (checks, editions, each catalogue page).
+_compiled: dict[tuple[Path, ...], tuple[tuple, Translations]] = {}
 
 
-def load_catalog(locales_dir: Path, code: str) -> Translations:
-    """Compile ``locales/<code>/LC_MESSAGES/messages.po`` in memory.
+def load_catalog(folders: Path | Sequence[Path], code: str) -> Translations:
+    """Compile the catalog of a language (``<folder>/<code>/LC_MESSAGES/messages.po``) in
+    memory. Given several folders, the first overrides the later ones entry by entry: a
+    library's own catalog need only hold the strings it changes; the theme's has the rest.
 
     A missing catalog, a string left untranslated or marked fuzzy is an error:
     the build never shows a template string in another language than the edition's.
     """
-    path = locales_dir / code / CATALOG
-    if not path.is_file():
-        raise ContentError([Problem(Location(shown(path)), (
+    folders = (folders,) if isinstance(folders, Path) else tuple(folders)
+    paths = tuple(folder / code / CATALOG for folder in folders)
+    found = {path: path.read_bytes() for path in paths if path.is_file()}
+    if not found:
+        raise ContentError([Problem(Location(shown(paths[0])), (
             f"no catalog for language '{code}': create it with "
             f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
-    raw = path.read_bytes()
-    template_path = locales_dir / "messages.pot"
-    template = template_path.read_bytes() if template_path.is_file() else None
-    key = (code, sha256(raw), template and sha256(template))
-    cached = _compiled.get(path.resolve())
+    templates = [path.read_bytes() for folder in folders
+                 if (path := folder / "messages.pot").is_file()]
+    key = (code, tuple((path, sha256(raw)) for path, raw in found.items()),
+           tuple(map(sha256, templates)))
+    chain = tuple(path.resolve() for path in paths)
+    cached = _compiled.get(chain)
     if cached is None or cached[0] != key:
-        cached = key, _compile(path, code, raw, template)
-        _compiled[path.resolve()] = cached
+        cached = key, _compile(code, found, templates)
+        cached[1].files = {path: sha256(found[path]) if path in found else None
+                           for path in paths}
+        _compiled[chain] = cached
     return cached[1]
 
 
-def _compile(path: Path, code: str, raw: bytes, template: bytes | None) -> Translations:
-    catalog = _parse_catalog(path, code, raw)
-    problems = _missing_entries(template, catalog, path)
-    lines = raw.decode("utf-8").splitlines()
-    for message in catalog:
-        if message.id:
-            problems += (_entry_problems(message, path)
-                         or _written_placeholder_problems(message, catalog, path, lines)
-                         or _placeholder_problems(message, catalog, path))
+def _compile(code: str, found: dict[Path, bytes], templates: list[bytes]) -> Translations:
+    """One catalog from the files of a chain, the first overriding; each entry checked
+    where it is written."""
+    merged, origins, problems = None, {}, []
+    for path, raw in reversed(found.items()):
+        catalog = _parse_catalog(path, code, raw)
+        lines = raw.decode("utf-8").splitlines()
+        for message in catalog:
+            if message.id:
+                problems += (_entry_problems(message, path)
+                             or _written_placeholder_problems(message, catalog, path, lines)
+                             or _placeholder_problems(message, catalog, path))
+                origins[message.id] = path
+        if merged is None:
+            merged = catalog
+        else:
+            for message in catalog:
+                if message.id:   # replaced, not merged: Catalog's [] = would keep the old string
+                    merged.delete(message.id, message.context)
+                    merged[message.id] = message
+    problems += [problem for template in templates
+                 for problem in _missing_entries(template, merged, next(iter(found)))]
     if problems:
         raise ContentError(problems)
     buffer = BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, merged)
     buffer.seek(0)
     translations = Translations(buffer)
-    translations.digest = sha256(raw)   # what the editions using it record as their input
-    translations.catalog = catalog      # its entries with their lines, for the glyph check
-    translations.path = path
+    translations.catalog = merged      # its entries with their lines, for the glyph check
+    translations.origins = origins     # the file each entry was read from
     return translations
 
 

@@ -12,11 +12,14 @@ fonts, the colour profile) are named by their absolute path.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
+from . import theme
+
 TOOL = "tool"   # the input that stands for the code of this tool
-_ROOT_NAMES = ("content", "templates", "locales")
+# The tool's catalogs, where a library has catalogs of its own that override them.
+THEME_CATALOGS = "theme-locales"
 
 
 def sha256(data: bytes) -> str:
@@ -25,17 +28,45 @@ def sha256(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class Roots:
-    """The folders that input keys are relative to."""
+    """The folders that input keys are relative to.
+
+    A template is named by its path under the templates, wherever it was found: the
+    library's folder first, then the theme's. So ``templates:leaflet.css`` changes when a
+    library adds, edits or removes its own copy, and the editions using it are rebuilt.
+    """
 
     content: Path
-    templates: Path
-    locales: Path
+    templates: Path                       # the library's own templates, if it has any
+    locales: Path                         # the library's own catalogs
+    theme_templates: Path = theme.TEMPLATES
+    theme_locales: Path = theme.CATALOGS
+
+    def resolved(self) -> Roots:
+        return Roots(*(Path(folder).resolve() for folder in astuple(self)))
+
+    @property
+    def template_folders(self) -> tuple[Path, ...]:
+        """Where a template is looked for, in order: the library's, then the theme's."""
+        return tuple(dict.fromkeys((self.templates, self.theme_templates)))
+
+    @property
+    def catalog_folders(self) -> tuple[Path, ...]:
+        """The catalogs of a language, the overriding first: the library's, the theme's."""
+        return tuple(dict.fromkeys((self.locales, self.theme_locales)))
+
+    def template(self, name: str) -> Path:
+        """The file a template name stands for: the first folder that has it."""
+        candidates = [folder / name for folder in self.template_folders]
+        return next((path for path in candidates if path.is_file()), candidates[0])
 
     def key(self, path: Path) -> str:
         """The input key of a file: ``content:blocks/x/fr.yaml``, or ``file:/abs/path``."""
         resolved = path.resolve()
-        for name in _ROOT_NAMES:
-            root = getattr(self, name).resolve()
+        named = [("content", self.content), *(("templates", folder)
+                                              for folder in self.template_folders),
+                 ("locales", self.locales), (THEME_CATALOGS, self.theme_locales)]
+        for name, root in named:
+            root = root.resolve()
             if resolved.is_relative_to(root):
                 return f"{name}:{resolved.relative_to(root).as_posix()}"
         return f"file:{resolved}"
@@ -45,6 +76,10 @@ class Roots:
         name, _, relative = key.partition(":")
         if name == "file":
             return Path(relative)
+        if name == "templates":
+            return self.template(relative)
+        if name == THEME_CATALOGS:
+            return self.theme_locales / relative
         return getattr(self, name) / relative
 
 

@@ -21,6 +21,7 @@ class Overflow:
 
 PT_PER_MM = 72 / 25.4
 _TOLERANCE = 0.5   # CSS px: rounding in layout, not content that shows past the edge
+_TEXT_RUNS = ("TextBox", "InlineBox")   # WeasyPrint's boxes of text inside a line
 
 
 def overflowing_frames(document) -> tuple[Overflow, ...]:
@@ -56,7 +57,11 @@ def _overflow(frame, block_id: str) -> Overflow | None:
     boxes = [box for box in _descendants(frame) if box.width is not None]
     reach_left = min((box.border_box_x() for box in boxes), default=left)
     reach_right = max((box.border_box_x() + box.border_width() for box in boxes), default=right)
-    reach_bottom = max((box.border_box_y() + box.border_height() for box in boxes), default=bottom)
+    # Lines, not the text on them: a glyph run's box is as tall as its font's ascent and
+    # descent, which a line height under the font's own (Noto Sans Arabic's are tall) lets
+    # reach past the line without drawing anything there.
+    reach_bottom = max((box.border_box_y() + box.border_height() for box in boxes
+                        if type(box).__name__ not in _TEXT_RUNS), default=bottom)
     to_mm = 0.75 / PT_PER_MM   # CSS px to mm
     if reach_left < left - _TOLERANCE or reach_right > right + _TOLERANCE:
         needed = max(reach_right, right) - min(reach_left, left)

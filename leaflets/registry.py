@@ -131,13 +131,14 @@ SOURCE_KINDS: dict[str, str] = {
 }
 
 
-def missing_files(templates: Path) -> list[str]:
-    """Each registry entry whose template or stylesheet is not in ``templates``."""
+def missing_files(folders: tuple[Path, ...]) -> list[str]:
+    """Each registry entry whose template or stylesheet is in none of the template
+    ``folders`` (a library's own, the theme's)."""
     wanted = [(f"format '{entry.name}'", path) for entry in FORMATS.values()
               for path in (entry.template, entry.stylesheet)]
     wanted += [(f"variant '{entry.name}'", entry.stylesheet) for entry in VARIANTS.values()]
-    return [f"{what} needs {templates / path}" for what, path in wanted
-            if not (templates / path).is_file()]
+    return [f"{what} needs {folders[-1] / path}" for what, path in wanted
+            if not any((folder / path).is_file() for folder in folders)]
 
 
 def _check() -> None:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import press
 from .errors import BuildError, SetupError
-from .fonts import font_face_css, font_faces, mark_face
+from .fonts import FontFace, font_face_css, font_faces, mark_face
 from .inputs import Recorder, Roots, sha256
 from .model import Project
 from .overflow import Overflow, overflowing_frames
@@ -51,6 +51,16 @@ def press_profile(project: Project, content: Path) -> tuple[press.Profile, Path]
         raise SetupError(f"{path} ({where}) is not an ICC profile littleCMS can read "
                          f"({error})") from None
     return profile, path
+
+
+def project_faces(project: Project, content: Path) -> list[FontFace]:
+    """Every font file a render uses: the settings' faces and the DRAFT mark's."""
+    return [*font_faces(project, content), mark_face()]
+
+
+def over_the_time_limit(name: str, seconds: float) -> BuildError:
+    return BuildError(f"{name}: stopped after {seconds:g} s, the limit of one render "
+                      "(limits.seconds in project.yaml)")
 
 
 def harfbuzz_subsetter_available() -> bool:
@@ -90,22 +100,24 @@ class Renderer:
     remembered with the parsed sheets, so every document that uses them records it.
     """
 
-    def __init__(self, project: Project, roots: Roots):
+    def __init__(self, project: Project, roots: Roots, faces: tuple[FontFace, ...] | None = None):
         import weasyprint
         import weasyprint.urls
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
-        self.templates_dir = roots.templates
+        self.roots = roots
         self.palette = project.palette
         self.limits = project.limits
-        faces = [*font_faces(project), mark_face()]
+        # A Dask worker is given the client's font files (``faces``), not its own.
+        faces = list(faces) if faces is not None else project_faces(project, roots.content)
         self.recorder = Recorder(roots)
         self.font_config = FontConfiguration()
         self._stylesheets: dict[tuple[str, str], tuple[list, dict[str, str]]] = {}
+        self._parsed_files: dict[str, tuple | None] = {}
         self.press_profile, profile_path = press_profile(project, roots.content)
         fetcher = partial(sandboxed_fetcher, weasyprint, self.recorder,
-                          [roots.templates, roots.content / "assets"],
+                          [*roots.template_folders, roots.content / "assets"],
                           [face.path for face in faces] + [profile_path])
         self.fetcher, self.press_fetcher = fetcher(), fetcher(self.press_profile)
         # Filled by the @color-profile rule below: WeasyPrint draws groups and shadings
@@ -119,7 +131,7 @@ class Renderer:
                 "components: cyan, magenta, yellow, black; }"))])
         except weasyprint.urls.FatalURLFetchingError as error:
             raise BuildError(f"stylesheets: {error.__cause__ or error}") from None
-        self.base_url = self.templates_dir.resolve().as_uri() + "/"
+        self.base_url = roots.templates.resolve().as_uri() + "/"
         # WeasyPrint reports unreachable resources as log warnings; the fetcher
         # raises instead, so its logger would only repeat what we say better.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -127,14 +139,32 @@ class Renderer:
     def _parsed(self, parse) -> tuple[list, dict[str, str]]:
         """Parse some stylesheets; return them with every file the parsing read."""
         self.recorder.inputs = {}
-        return parse(), self.recorder.inputs
+        parsed = parse()
+        self._parsed_files.update({key: self._signature(key) for key in self.recorder.inputs})
+        return parsed, self.recorder.inputs
+
+    def _signature(self, key: str) -> tuple | None:
+        """Which file an input key stands for now, and its size and time of change."""
+        path = self.roots.path(key)
+        try:
+            status = path.stat()
+        except OSError:
+            return None
+        return str(path), status.st_size, status.st_mtime_ns
+
+    def current(self) -> bool:
+        """Whether every file the parsed stylesheets read is still as it was parsed: a
+        renderer that outlives a build (-j1, watch) must not lay out with an old sheet,
+        nor the theme's once the library has its own."""
+        return all(self._signature(key) == seen for key, seen in self._parsed_files.items())
 
     def _css(self, file: str | None = None, string: str | None = None):
-        """A stylesheet from a string, or from a file of the templates folder read
-        through the recorder (so that it is an input of every document using it)."""
+        """A stylesheet from a string, or from a file of the templates (the library's or
+        the theme's) read through the recorder (so that it is an input of every document
+        using it)."""
         base_url = None
         if file is not None:
-            path = self.templates_dir / file
+            path = self.roots.template(file)
             string, base_url = self.recorder.read(path).decode(), path.resolve().as_uri()
         return self._weasyprint.CSS(string=string, base_url=base_url,
                                     font_config=self.font_config, url_fetcher=self.fetcher,
@@ -205,15 +235,14 @@ class Renderer:
 @contextmanager
 def time_limit(seconds: float, name: str):
     """Stop a render that takes longer than ``seconds``. A timer signal can only be
-    handled in a process's main thread (local workers, -j1); a Dask cluster applies
-    its own time limits to tasks."""
+    handled in a process's main thread (local workers, -j1); a Dask worker's threads
+    have their own limit (cluster.within_time_limit)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum, frame):
-        raise BuildError(f"{name}: stopped after {seconds:g} s, the limit of one render "
-                         "(limits.seconds in project.yaml)")
+        raise over_the_time_limit(name, seconds)
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -233,6 +262,17 @@ def _stable_document_id(name: str, document, pdf) -> None:
     stream = pdf.objects[int(reference.split()[0])]
     stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, name)}".encode()
     stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part) for part in stream.stream]
+
+
+def _inherited(path: Path, roots: Roots) -> Path:
+    """A file a template or stylesheet refers to: where it is, or, if it is not there and
+    lies under a templates folder, the same file of the next folder that has it (a
+    library's stylesheet may use the theme's pictures, and the theme's the library's)."""
+    for folder in roots.template_folders:
+        folder = folder.resolve()
+        if not path.is_file() and path.is_relative_to(folder):
+            return roots.template(path.relative_to(folder).as_posix()).resolve()
+    return path
 
 
 def sandboxed_fetcher(weasyprint, recorder: Recorder, allowed_dirs: list[Path],
@@ -255,7 +295,7 @@ def sandboxed_fetcher(weasyprint, recorder: Recorder, allowed_dirs: list[Path],
                 return super().fetch(url, headers)
             if parts.scheme == "file" and parts.netloc in ("", "localhost"):
                 # resolve() follows symbolic links, so a link leaving the tree is refused too.
-                path = Path(unquote(parts.path)).resolve()
+                path = _inherited(Path(unquote(parts.path)).resolve(), recorder.roots)
                 if path in files or any(path.is_relative_to(root) for root in roots):
                     if not path.is_file():
                         raise ValueError(f"'{url}' does not exist")

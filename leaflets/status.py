@@ -31,7 +31,7 @@ def incomplete(library: Library, languages: list[str]) -> int:
                   for language in languages)
     return generic + sum(entry is not None and entry.state in ("missing", "stale")
                          for keys in clinic_versions(library).values() for key in keys
-                         for entry in _clinic_cells(library, key, languages))
+                         for entry in clinic_cells(library, key, languages))
 
 
 def clinic_versions(library: Library) -> dict[str, list[str]]:
@@ -44,7 +44,7 @@ def clinic_versions(library: Library) -> dict[str, list[str]]:
     return versions
 
 
-def _clinic_cells(library: Library, key: str, languages: list[str]) -> list[Verdict | None]:
+def clinic_cells(library: Library, key: str, languages: list[str]) -> list[Verdict | None]:
     """A clinic's version in each language; None where the clinic does not take it."""
     clinic_file = library.clinics.get(split_block_key(key)[0])
     taken = clinic_file.clinic.languages if clinic_file is not None else []
@@ -86,7 +86,7 @@ def matrix(library: Library, languages: list[str]) -> str:
     for clinic, keys in clinic_versions(library).items():
         lines.append(f"{clinic} (its own versions; — where it does not take the language)")
         for key in keys:
-            cells = _clinic_cells(library, key, languages)
+            cells = clinic_cells(library, key, languages)
             for entry in cells:
                 if entry is not None:
                     counts[entry.state] += 1

@@ -109,15 +109,16 @@ def font_stack(library: Library, lang: Language) -> str:
 
 
 class RecordingLoader(BaseLoader):
-    """Loads templates from one folder and keeps the hash of the bytes it read for each,
-    so that a template saved during a build is recorded as it was used."""
+    """Loads each template from the first of its roots' template folders that has it (the
+    library's, then the theme's) and keeps the hash of the bytes it read for each, so
+    that a template saved during a build is recorded as it was used."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, roots: Roots):
+        self.roots = roots
         self.digests: dict[str, str] = {}
 
     def get_source(self, environment, template):
-        path = self.folder.joinpath(*split_template_path(template))
+        path = self.roots.template("/".join(split_template_path(template)))
         try:
             data = path.read_bytes()
             mtime = path.stat().st_mtime_ns
@@ -203,9 +204,10 @@ class Templates:
 
     def __init__(self, roots: Roots):
         self.roots = roots
-        self.loader = RecordingLoader(roots.templates)
+        self.loader = RecordingLoader(roots)
         self._environments: dict[str, RecordingEnvironment] = {}
-        self._catalogs: dict[str, str] = {}   # language → hash of the catalog compiled
+        # language → each file its catalog was compiled from, with its hash (None: absent)
+        self._catalogs: dict[str, dict[Path, str | None]] = {}
         self._bytecode = _SharedBytecode()
 
     def environment(self, code: str) -> RecordingEnvironment:
@@ -219,8 +221,8 @@ class Templates:
                 lstrip_blocks=True,
                 bytecode_cache=self._bytecode,
             )
-            translations = i18n.load_catalog(self.roots.locales, code)
-            self._catalogs[code] = translations.digest
+            translations = i18n.load_catalog(self.roots.catalog_folders, code)
+            self._catalogs[code] = translations.files
             i18n.install_catalog(environment, translations)
             environment.filters.update(_filters(language(code), translations))
             self._environments[code] = environment
@@ -259,8 +261,8 @@ class Templates:
         for code in languages:
             inputs.update({f"templates:{name}": self.loader.digests[name]
                            for name in sorted(self.environment(code).requested)})
-            catalog = self.roots.key(self.roots.locales / code / i18n.CATALOG)
-            inputs[catalog] = self._catalogs[code]
+            inputs.update({self.roots.key(path): digest
+                           for path, digest in self._catalogs[code].items()})
         return RenderedHTML(html, {**inputs, **assets}, filler)
 
     def _in_source_language(self, library: Library, edition: Edition,

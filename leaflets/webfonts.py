@@ -44,10 +44,10 @@ class WebFont:
         return hashlib.sha256(key.encode()).hexdigest()[:16] + ".woff2"
 
 
-def web_fonts(project: Project) -> list[WebFont]:
+def web_fonts(project: Project, content: Path) -> list[WebFont]:
     """Every face of the project's families, with the scripts it is cut to."""
     fonts = []
-    for face in font_faces(project):
+    for face in font_faces(project, content):
         scripts = tuple(sorted(script for script, families in project.fonts.scripts.items()
                                if face.family in families))
         if scripts:   # a family no script uses is never drawn

@@ -1,4 +1,5 @@
-"""Where render jobs run: worker processes, this process (-j1), or a Dask cluster.
+"""Where render jobs run: worker processes, this process (-j1), or a Dask cluster
+(cluster.py).
 
 A worker keeps one renderer per set of render settings, so WeasyPrint is imported,
 fonts are loaded and stylesheets are parsed once per process, not once per PDF.
@@ -17,7 +18,7 @@ from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageError
+from .fonts import FontFace
 from .inputs import Roots
 from .render import Job, Rendered
 
@@ -53,12 +54,18 @@ def _cgroup_quota(cgroup: Path) -> float | None:
     return None
 
 
+# How long a Dask build waits for a worker, at its start or once every worker is lost,
+# before it stops with a message naming the scheduler (a restarted worker is back sooner).
+LOST_WORKERS_SECONDS = 30
+
+
 @dataclass(frozen=True)
 class Execution:
     """How render jobs run: local processes, or a Dask cluster."""
 
     jobs: int = field(default_factory=default_jobs)
     scheduler: str | None = None      # a Dask scheduler address, e.g. tcp://127.0.0.1:8786
+    worker_wait: float = LOST_WORKERS_SECONDS
 
 
 PR_SET_PDEATHSIG = 1   # prctl(2): the signal a process gets when its parent dies
@@ -70,6 +77,7 @@ class RenderSettings:
 
     project_json: str
     roots: Roots
+    faces: tuple[FontFace, ...] | None = None   # the font files, if not the settings' own
 
 
 _renderers: dict[RenderSettings, object] = {}
@@ -80,10 +88,15 @@ def renderer_for(settings: RenderSettings):
     from .model import Project
     from .render import Renderer
 
-    if settings not in _renderers:
+    if settings not in _renderers or not _renderers[settings].current():
         project = Project.model_validate_json(settings.project_json)
-        _renderers[settings] = Renderer(project, settings.roots)
+        _renderers[settings] = Renderer(project, settings.roots, settings.faces)
     return _renderers[settings]
+
+
+def forget_renderers() -> None:
+    """Drop the cached renderers (a Dask worker keeps only the latest build's)."""
+    _renderers.clear()
 
 
 def warm_up(settings: RenderSettings) -> None:
@@ -112,12 +125,9 @@ def executor(execution: Execution, settings: RenderSettings, stack: ExitStack) -
     """The executor for this build; ``stack`` closes it (and a Dask client) afterwards.
     Local workers start warming up at once, while the parent renders the HTML."""
     if execution.scheduler:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise UsageError("--executor dask needs the 'dask' extra: "
-                             ".venv/bin/pip install 'dask[distributed]'") from None
-        return stack.enter_context(Client(execution.scheduler)).get_executor()
+        from .cluster import cluster_executor
+
+        return cluster_executor(execution.scheduler, execution.worker_wait, settings, stack)
     if execution.jobs <= 1:
         return InProcess()
     pool = ProcessPoolExecutor(max_workers=execution.jobs, initializer=die_with_parent,

@@ -19,6 +19,12 @@ def pytest_configure(config) -> None:
     """The spelling check's cache of verdicts goes to a folder of the test run's own, not
     the user's ~/.cache: tests leave nothing outside their temporary folders."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="leaflets-test-cache-")
+    # The static faces of the shipped fonts, cut once here (about half a minute) rather
+    # than by every worker process of the first builds at the same time.
+    from leaflets.fonts import font_faces, mark_face
+    from leaflets.model import load_library
+    font_faces(load_library(CONTENT).project, CONTENT)
+    mark_face()
 
 
 @pytest.fixture

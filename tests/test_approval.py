@@ -156,7 +156,7 @@ def test_invisible_characters_in_block_text_are_located(run, content):
     lines[body + 1] = lines[body + 1][:10] + "\u2066" + lines[body + 1][10:]
     block.write_text("\n".join(lines) + "\n")
     code, _, err = run("check", "--content", str(content))
-    assert code == 1 and f"tolerance/fr.yaml:{body + 2}:11: U+2066" in err
+    assert code == 1 and f"tolerance/fr.yaml:{body + 2}:11: error: U+2066" in err
 
 
 def test_joiners_that_a_script_needs_are_allowed_in_block_text(run, content):

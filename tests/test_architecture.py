@@ -127,7 +127,7 @@ def test_release_of_a_tri_fold_judges_only_the_blocks_it_prints(content, run, tm
     assert code == 0, err
     common = ("--content", str(content), "--output", str(tmp_path / "out"), "--lang", "fr",
               "--leaflet", leaflet, "--clinic", "generic", "--release", "-j", "1")
-    code, out, err = run(*common, "--format", "tri-fold")
+    code, out, err = run(*common, "--layout", "tri-fold")
     assert code == 0, err
     assert (tmp_path / "out/fr/immunotherapy-response.tri-fold.pdf").is_file()
     # In its own format the leaflet prints the omitted drafts, so it is refused.

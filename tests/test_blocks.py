@@ -213,15 +213,17 @@ def library(tmp_path) -> Path:
 
 BAD = {
     "table row length": ("schedule", '  - [Perfusion, "30", "3"]', '  - [Perfusion, "30"]',
-                         r"blocks/schedule/fr\.yaml:12:5: row 2 has 2 cells; every row has one "
+                         r"blocks/schedule/fr\.yaml:12:5: error: row 2 has 2 cells; every row has "
+                         r"one "
                          r"cell per column: expected 3"),
     "unknown urgency": ("symptoms", "urgency: soon", "urgency: later",
-                        r"blocks/symptoms/fr\.yaml:14:14: 'urgency' must be one of 'routine', "
+                        r"blocks/symptoms/fr\.yaml:14:14: error: 'urgency' must be one of "
+                        r"'routine', "
                         r"'soon', 'emergency'; found 'later'"),
     "missing alt": ("picture", "alt: Trois cercles reliés par des flèches, de gauche à droite.\n",
-                    "", r"blocks/picture/fr\.yaml:1:1: missing required field 'alt'"),
+                    "", r"blocks/picture/fr\.yaml:1:1: error: missing required field 'alt'"),
     "asset outside assets": ("picture", "asset: diagram.png", "asset: ../project.yaml",
-                             r"blocks/picture/fr\.yaml:3:8: figure '\.\./project\.yaml' is "
+                             r"blocks/picture/fr\.yaml:3:8: error: figure '\.\./project\.yaml' is "
                              r"outside content/assets/"),
 }
 
@@ -239,7 +241,7 @@ def test_a_translation_keeps_the_urgency_of_each_symptom(library, run):
     edit(library / "blocks" / "symptoms" / "ar.yaml", "urgency: emergency", "urgency: soon")
     code, out, err = run("check", "--content", str(library))
     assert code == 1
-    assert re.search(r"blocks/symptoms/ar\.yaml:\d+:\d+: a translation keeps the urgency of "
+    assert re.search(r"blocks/symptoms/ar\.yaml:\d+:\d+: error: a translation keeps the urgency of "
                      r"symptom 3 of its source: fr\.yaml has 'emergency', found 'soon'", err), err
 
 
@@ -247,7 +249,7 @@ def test_a_palette_without_the_urgency_colours_is_a_located_error(library, run):
     edit(library / "project.yaml", "  urgency-soon:", "  urgency-later:")
     code, out, err = run("check", "--content", str(library))
     assert code == 1
-    assert re.search(r"project\.yaml:\d+:\d+: the palette needs 'urgency-soon'", err), err
+    assert re.search(r"project\.yaml:\d+:\d+: error: the palette needs 'urgency-soon'", err), err
 
 
 def test_a_table_too_wide_for_a_tri_fold_panel_is_a_located_error(library, run, tmp_path):
@@ -261,7 +263,7 @@ def test_a_table_too_wide_for_a_tri_fold_panel_is_a_located_error(library, run, 
         path.write_text(text)
     assert main(["status", "--content", str(library), "--mark-current", "ar"]) == 0
     code, out, err = run("--content", str(library), "--output", str(tmp_path / "out"),
-                         "--format", next(name for name, entry in FORMATS.items()
+                         "--layout", next(name for name, entry in FORMATS.items()
                                           if entry.panels),
                          "--leaflet", "every-block", "--lang", "fr", "--clinic", "generic",
                          "-j", "1")

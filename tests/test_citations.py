@@ -104,21 +104,21 @@ def test_a_tri_fold_lists_only_what_its_shorter_text_cites():
 BROKEN = {
     "an unknown source, where it is cited": (
         [("blocks/faq/fr.yaml", "[@guide-2024]", "[@guide-2042]")],
-        "blocks/faq/fr.yaml:9:32: unknown source 'guide-2042' (did you mean 'guide-2024'?); "
+        "blocks/faq/fr.yaml:9:32: error: unknown source 'guide-2042' (did you mean 'guide-2024'?); "
         "add it to content/sources.yaml or use one of: guide-2024"),
     "a current translation that drops a citation": (
         [("blocks/faq/ar.yaml", " [@guide-2024]", "")],
-        "blocks/faq/ar.yaml:7:8: a translation cites the sources its source cites, as often "
+        "blocks/faq/ar.yaml:7:8: error: a translation cites the sources its source cites, as often "
         "([@id] after the claim): fr.yaml cites 'guide-2024' 1 time(s), found 0"),
     "citations with no list to print them": (
         [("leaflets/more-blocks.yaml", "  - sources\n", "")],
-        "leaflets/more-blocks.yaml:9:3: 'faq' cites sources, but the leaflet lists no block "
+        "leaflets/more-blocks.yaml:9:3: error: 'faq' cites sources, but the leaflet lists no block "
         "of type 'sources' to print them"),
     "a list with nothing cited": (
         [("blocks/faq/fr.yaml", " [@guide-2024]", ""),
          ("blocks/faq/ar.yaml", " [@guide-2024]", ""),
          ("leaflets/more-blocks.yaml", "  - support\n", "")],
-        "leaflets/more-blocks.yaml:14:5: 'sources' would list no source: no block of this "
+        "leaflets/more-blocks.yaml:14:5: error: 'sources' would list no source: no block of this "
         "leaflet cites one"),
 }
 

@@ -222,7 +222,7 @@ def test_the_old_phone_field_says_how_to_write_contacts(run, content):
     edit(clinic, "email:", 'phone: "+33 1 99 00 00 00"\nemail:')
     err = check(run, content)
     where = position(clinic, 'phone: "+33 1 99 00 00 00"\nemail')
-    assert f"{where}: 'phone' is no longer a clinic field" in err
+    assert f"{where}: error: 'phone' is no longer a clinic field" in err
     assert "under 'contacts'" in err and "always: true" in err
 
 
@@ -240,8 +240,9 @@ def test_a_contact_a_clinic_does_not_have_names_the_block_and_the_clinic(run, co
          "Appelez le {clinic.contacts.oncology}.")
     err = check(run, content)
     # The Tilleuls have that contact; the Val takes the leaflet in French and does not.
-    assert (f"{position(block, '{clinic.contacts.oncology}')}: '{{clinic.contacts.oncology}}' "
-            "names contact 'oncology', which clinic 'centre-du-val' does not have: "
+    assert (f"{position(block, '{clinic.contacts.oncology}')}: error: "
+            "'{clinic.contacts.oncology}' names contact 'oncology', which clinic "
+            "'centre-du-val' does not have: "
             f"{content / 'clinics/centre-du-val.yaml'}:10:") in err
     assert "clinique-des-tilleuls'" not in err
 
@@ -250,8 +251,8 @@ def test_an_email_a_clinic_does_not_have_is_located_in_the_block(run, content):
     block = content / f"{CLINIC_BLOCK}/fr.yaml"
     edit(block, "Elle répond jour et nuit", "Écrivez à {clinic.email}. Elle répond jour et nuit")
     err = check(run, content)
-    assert (f"{position(block, '{clinic.email}')}: '{{clinic.email}}': clinic 'centre-du-val' "
-            f"has no email ({content / 'clinics/centre-du-val.yaml'}:1:1)") in err
+    assert (f"{position(block, '{clinic.email}')}: error: '{{clinic.email}}': clinic "
+            f"'centre-du-val' has no email ({content / 'clinics/centre-du-val.yaml'}:1:1)") in err
 
 
 @pytest.mark.parametrize("written, expected", [
@@ -264,7 +265,7 @@ def test_a_placeholder_written_wrong_is_located_in_the_block(run, content, writt
     block = content / "blocks/tolerance/fr.yaml"
     edit(block, "title: ", f"title: Chez {written} ")
     err = check(run, content)
-    assert f"{position(block, written)}: {expected}" in err
+    assert f"{position(block, written)}: error: {expected}" in err
 
 
 def test_a_clinic_version_of_a_block_its_leaflets_do_not_print_is_an_error(run, content):
@@ -276,10 +277,10 @@ def test_a_clinic_version_of_a_block_its_leaflets_do_not_print_is_an_error(run, 
     (stray / "fr.yaml").write_text((content / "blocks/tolerance/fr.yaml").read_text())
     (content / "clinics/centre-du-val/notes.txt").write_text("x")
     err = check(run, content)
-    assert (f"{folder}:1:1: clinic 'centre-du-val' has its own version of block "
+    assert (f"{folder}:1:1: error: clinic 'centre-du-val' has its own version of block "
             "'response-figures', which none of the leaflets it takes prints") in err
-    assert f"{content / 'clinics/nowhere'}:1:1: no clinic 'nowhere'" in err
-    assert f"{content / 'clinics/centre-du-val/notes.txt'}:1:1: unexpected file" in err
+    assert f"{content / 'clinics/nowhere'}:1:1: error: no clinic 'nowhere'" in err
+    assert f"{content / 'clinics/centre-du-val/notes.txt'}:1:1: error: unexpected file" in err
 
 
 # --- text that stays text -------------------------------------------------------------

@@ -17,9 +17,10 @@ PACKAGE = ROOT / "leaflets"
 # Each module may import only modules of lower layers (or of its own layer): data flows
 # from content files to the model, to HTML, to PDF, to the output folder.
 LAYERS = [
+    {"theme"},
     {"errors", "inputs", "registry", "languages", "files", "readability", "bootstrap",
      "paint", "pictures"},
-    {"sources", "outputs", "preflight"},
+    {"sources", "outputs", "preflight", "paths"},
     {"model"},
     {"markup", "fonts", "jsonschemas", "citation_marks"},
     {"approvals", "editions"},
@@ -27,14 +28,14 @@ LAYERS = [
     {"glyphs", "report", "status", "reviews", "formats", "filling", "glossary", "words",
      "spelling", "webfonts"},
     {"interchange"},
-    {"templates"},
+    {"templates", "scaffold"},
     {"tagging", "press", "overflow"},
     {"render"},
-    {"workers"},
+    {"workers", "shipment", "cluster"},
     {"kinds", "tasks"},
     {"builder"},
     {"serve"},
-    {"cli", "__init__"},
+    {"cli", "__init__", "__main__"},
 ]
 
 

@@ -4,7 +4,7 @@ Each case copies the shipped content (and the locales) into a fresh folder, chan
 few files as its ``case.yaml`` says, runs ``leaflets.cli.main`` in-process on the copy and
 checks what an author would see. See tests/corpus/README.md for the format of a case.
 
-For a case that must fail: exit code 1, exactly the expected ``path:line:col: message``
+For a case that must fail: exit code 1, exactly the expected ``path:line:col: error: message``
 lines (paths relative to the case folder, e.g. ``content/blocks/tolerance/fr.yaml:3:1``),
 no traceback, and an output folder built before the content was broken left
 byte-for-byte unchanged. For a case that must work: exit code 0 and, where the case
@@ -195,7 +195,7 @@ def test_case(folder, case, case_folder, built_output, capsys):
     assert "Traceback" not in err and "Traceback" not in out, err
     assert code == expect["exit"], f"exit code {code}; stderr:\n{err}"
     if expect["exit"] == 1:
-        wanted = [f"{error['at']}: {error['message']}" for error in expect["errors"]]
+        wanted = [f"{error['at']}: error: {error['message']}" for error in expect["errors"]]
         located = [line for line in err.splitlines() if LOCATED.match(line)]
         assert sorted(located) == sorted(wanted), f"stderr:\n{err}"
         assert snapshot(output) == before, "a failed build changed the output folder"
@@ -260,7 +260,7 @@ if __name__ == "__main__":
             finally:
                 os.chdir(here)
         print(f"# {name}: exit {code}")
-        errors = [dict(zip(("at", "message"), line.split(": ", 1), strict=False))
+        errors = [dict(zip(("at", "message"), line.split(": error: ", 1), strict=False))
                   for line in err.getvalue().splitlines() if LOCATED.match(line)]
         print(yaml.safe_dump({"errors": errors}, allow_unicode=True, width=10_000,
                              sort_keys=False) if errors else err.getvalue())

@@ -215,7 +215,7 @@ def every_format(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("formats")
     common = ["--output", str(output), "--leaflet", "immunotherapy-basics", "--lang", "fr,ar"]
     assert main([*common, "--variant", "screen,press"]) == 0
-    assert main([*common, "--format", "a5-booklet"]) == 0
+    assert main([*common, "--layout", "a5-booklet"]) == 0
     return output
 
 

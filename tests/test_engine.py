@@ -1,4 +1,4 @@
-"""The build engine: incremental, reproducible, interruptible, and the same on Dask."""
+"""The build engine: incremental, reproducible, interruptible (Dask: test_dask.py)."""
 
 from __future__ import annotations
 
@@ -128,22 +128,6 @@ def test_a_build_killed_with_sigkill_leaves_no_broken_file(content, tmp_path):
     assert len(list(output.rglob("*.pdf"))) == 15
     assert not [path for path in output.rglob(".*") if path.name.endswith(".partial")]
     assert_manifest_matches_disk(output)
-
-
-def test_a_dask_cluster_gives_the_same_pdfs_as_the_local_pool(content, tmp_path):
-    from distributed import LocalCluster
-
-    local, distributed = tmp_path / "local", tmp_path / "dask"
-    build(content, local, languages=("fr", "tr"), leaflets=("immunotherapy-basics",))
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster:
-        paths = builder.Paths(content=content, output=distributed)
-        result = builder.build(paths, builder.Selection(languages=("fr", "tr"),
-                                                        leaflets=("immunotherapy-basics",),
-                                                        clinics=("generic",)),
-                               builder.Execution(scheduler=cluster.scheduler_address))
-    assert len(built(result)) == 2
-    assert files(local) == files(distributed)
 
 
 def children() -> set[int]:

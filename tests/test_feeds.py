@@ -224,13 +224,13 @@ def test_change_notes_are_checked_where_they_are_written(content, run):
     effects.write_text(effects.read_text().replace("    on: 2026-11-01", "    on: 2026-11-02"))
     code, _, err = run("check", "--content", str(content))
     assert code == 1 and "Traceback" not in err
-    assert (f"{basics}:{change_notes_line(basics)}:3: 'changes' has no note for the current "
+    assert (f"{basics}:{change_notes_line(basics)}:3: error: 'changes' has no note for the current "
             "version '1.1': add {version: \"1.1\", on: 2026-11-01, note: …} saying what "
             "changed; found notes for '1.0'") in err
     response = leaflets / "immunotherapy-response.yaml"
-    assert (f"{response}:{change_notes_line(response)}:3: 'changes' has two notes for "
+    assert (f"{response}:{change_notes_line(response)}:3: error: 'changes' has two notes for "
             "version '1.0' (entries 1 and 2); write one per version") in err
-    assert (f"{effects}:{change_notes_line(effects)}:3: the note of the current version "
+    assert (f"{effects}:{change_notes_line(effects)}:3: error: the note of the current version "
             "'1.0' is dated 2026-11-02, but 'published' says 2026-11-01; write the same "
             "date in both") in err
     assert "3 problems in the content" in err
@@ -243,8 +243,8 @@ def test_a_change_note_is_one_line_and_no_earlier_version_comes_later(content, r
     append(effects, '  - {version: "0.8", on: 2026-01-01, note: "Deux\\nlignes"}\n')
     code, _, err = run("check", "--content", str(content))
     assert code == 1
-    assert (f"{basics}:{change_notes_line(basics)}:3: the note of version '0.9' is dated "
+    assert (f"{basics}:{change_notes_line(basics)}:3: error: the note of version '0.9' is dated "
             "2027-01-01, after this version's publication ('published': 2026-11-01); an "
             "earlier version cannot come later") in err
-    assert (f"{effects}:{change_notes_line(effects) + 3}:44: a line break is not allowed "
+    assert (f"{effects}:{change_notes_line(effects) + 3}:44: error: a line break is not allowed "
             "here") in err

@@ -70,7 +70,7 @@ def test_check_warns_at_the_translation_field_that_lacks_every_approved_form(con
                        str(content.parent / "output"))
     assert code == 0, err
     # The title (line 6, its value at column 8) is the first field whose French says it.
-    assert ("warning: content/blocks/checkpoint-inhibitors/de.yaml:6:8: the source (fr) says "
+    assert ("content/blocks/checkpoint-inhibitors/de.yaml:6:8: warning: the source (fr) says "
             "'inhibiteurs de points de contrôle' here, which the glossary translates as "
             "'Checkpoint-Inhibitor'; this translation uses none of "
             "them") in err.replace(str(content.parent) + "/", "")
@@ -91,7 +91,7 @@ def test_every_glossary_problem_is_told_at_once_with_its_place(content, run):
                        str(content.parent / "output"))
     assert code == 1
     shown = err.replace(str(content.parent) + "/", "")
-    assert "content/glossary.yaml:2:3: 'dee' is not one of the project's languages " \
+    assert "content/glossary.yaml:2:3: error: 'dee' is not one of the project's languages " \
            "(did you mean 'de'?)" in shown
     assert "content/glossary.yaml:3:23:" in shown
     assert "content/glossary.yaml:5:7:" in shown

@@ -100,7 +100,7 @@ def test_a_catalog_string_with_markup_is_an_error_at_its_line(content, tmp_path,
     code, _, err = run(*cli(content, tmp_path / "out", "--lang", "de", "--locales",
                             str(tmp_path / "locales")))
     assert code == 1
-    assert f"messages.po:{line}:1: the translation of 'DRAFT" in err and "markup" in err
+    assert f"messages.po:{line}:1: error: the translation of 'DRAFT" in err and "markup" in err
     assert not (tmp_path / "out").exists()
 
 

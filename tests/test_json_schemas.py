@@ -32,14 +32,14 @@ _AsAnEditorReads.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def _errors(kind: str, text: str) -> list[str]:
+def errors_of(kind: str, text: str) -> list[str]:
     validator = jsonschema.Draft202012Validator(SCHEMAS[kind],
                                                 format_checker=jsonschema.FormatChecker())
     document = yaml.load(text, Loader=_AsAnEditorReads)  # noqa: S506 (a SafeLoader)
     return [error.message for error in validator.iter_errors(document)]
 
 
-def _kind_of(relative: Path) -> str | None:
+def kind_of(relative: Path) -> str | None:
     return next((kind for kind, globs in jsonschemas.FILES.items()
                  if any(relative.match(glob) and len(relative.parts) == len(Path(glob).parts)
                         for glob in globs)), None)
@@ -47,7 +47,7 @@ def _kind_of(relative: Path) -> str | None:
 
 def _content_files():
     for path in sorted(CONTENT.rglob("*.yaml")):
-        kind = _kind_of(path.relative_to(CONTENT))
+        kind = kind_of(path.relative_to(CONTENT))
         if kind:
             yield pytest.param(kind, path, id=str(path.relative_to(CONTENT)))
 
@@ -64,7 +64,7 @@ def test_every_kind_of_content_file_has_a_schema_and_a_shipped_file():
 
 @pytest.mark.parametrize(("kind", "path"), list(_content_files()))
 def test_the_shipped_content_passes_its_schema(kind, path):
-    assert _errors(kind, path.read_text(encoding="utf-8")) == []
+    assert errors_of(kind, path.read_text(encoding="utf-8")) == []
 
 
 # Type errors of the corpus (tests/corpus/<case>/case.yaml) a schema can see in one file.
@@ -85,20 +85,20 @@ def _broken_file(case: str) -> tuple[str, str]:
     (change,) = described.get("changes", [described])
     (path,) = sorted(ROOT.glob(change["file"]))[:1]
     if "content" in change:
-        return _kind_of(path.relative_to(CONTENT)), change["content"]
+        return kind_of(path.relative_to(CONTENT)), change["content"]
     text = path.read_text(encoding="utf-8")
     replacements = change["replace"]
     for replacement in replacements if isinstance(replacements, list) else [replacements]:
         assert replacement["old"] in text, f"{case}: the corpus change no longer applies"
         text = text.replace(replacement["old"], replacement["new"],
                             replacement.get("count", -1))
-    return _kind_of(path.relative_to(CONTENT)), text
+    return kind_of(path.relative_to(CONTENT)), text
 
 
 @pytest.mark.parametrize("case", TYPE_ERRORS)
 def test_the_schemas_refuse_the_corpus_type_errors(case):
     kind, text = _broken_file(case)
-    assert _errors(kind, text), f"the {kind} schema accepts the broken file of {case}"
+    assert errors_of(kind, text), f"the {kind} schema accepts the broken file of {case}"
 
 
 def test_written_schemas_are_what_schemas_returns(tmp_path):
@@ -106,3 +106,12 @@ def test_written_schemas_are_what_schemas_returns(tmp_path):
     assert {path.name for path in written} == {f"{kind}.schema.json" for kind in SCHEMAS}
     for path in written:
         assert json.loads(path.read_text()) == SCHEMAS[path.name.split(".")[0]]
+
+
+def test_the_shipped_schema_files_are_current():
+    """The package's schema files (what an installed tool and 'init' give editors) are
+    what the models generate now."""
+    shipped = {path.name: path.read_bytes() for path in jsonschemas.SHIPPED.glob("*.json")}
+    assert shipped == jsonschemas.serialized(), (
+        "leaflets/schemas/ is stale: regenerate it with .venv/bin/python -c "
+        "'from leaflets import jsonschemas; jsonschemas.write(jsonschemas.SHIPPED)'")

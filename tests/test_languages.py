@@ -105,5 +105,5 @@ def test_a_character_no_font_covers_fails_check_with_its_place(run, content):
     edit(content / "blocks/tolerance/tr.yaml", "title: ", "title: ☃ ")
     code, _, err = run("check", "--content", str(content))
     assert code == 1
-    assert ("content/blocks/tolerance/tr.yaml:6:8: U+2603 '☃' (SNOWMAN) has no glyph in "
+    assert ("content/blocks/tolerance/tr.yaml:6:8: error: U+2603 '☃' (SNOWMAN) has no glyph in "
             "Noto Sans") in err

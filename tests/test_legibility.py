@@ -18,6 +18,7 @@ import pytest
 
 from leaflets import builder
 from leaflets.editions import clinic_version
+from leaflets.fonts import package_file, static_face
 from leaflets.formats import SHEET_SIDES, panel_widths
 from leaflets.glyphs import coverage
 from leaflets.markup import JOINED_HYPHEN, NO_BREAK_SPACE, unbreakable
@@ -269,7 +270,8 @@ def test_typeset_identifiers_do_not_break_where_plain_ones_do(tmp_path):
     ends the line, the joined one moves the whole identifier to the next."""
     import weasyprint
 
-    face = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+    face = static_face(package_file("fontpkg-noto-sans", "NotoSans[wdth,wght].ttf"), "normal",
+                       "normal")
     page = ("<style>@font-face { font-family: N; src: url(file://%s) } p { width: 40mm; "
             "font: 12pt N; hyphens: auto }</style><p lang=fr>xxxxxxxxxx anti %s</p>")
     texts = []

@@ -43,8 +43,8 @@ def check(content, run, monkeypatch):
 
 def test_a_pipe_table_is_refused_at_its_header_row(check):
     assert check("| effet | fréquence |", "|---|:---:|", "| fatigue | 1 sur 3 |") == (1, [
-        f"{SOURCE}:7:3: a Markdown table is printed as its raw text ('| … |'); use a block of "
-        "type 'table'"])
+        f"{SOURCE}:7:3: error: a Markdown table is printed as its raw text ('| … |'); use a "
+        "block of type 'table'"])
 
 
 @pytest.mark.parametrize("lines, written", [
@@ -54,12 +54,12 @@ def test_a_pipe_table_is_refused_at_its_header_row(check):
     (["Les effets", "----------"], "a line underlined with '---'"),
 ], ids=["atx-2", "atx-1", "setext-1", "setext-2"])
 def test_a_heading_inside_a_body_is_refused(check, lines, written):
-    assert check(*lines) == (1, [f"{SOURCE}:7:3: {written} {HEADING}"])
+    assert check(*lines) == (1, [f"{SOURCE}:7:3: error: {written} {HEADING}"])
 
 
 def test_an_image_title_is_refused_at_the_title_with_the_figure_block_named(check):
     assert check('Voici : ![Schéma des défenses](schema.png "Les défenses du corps")') == (1, [
-        f"{SOURCE}:7:46: the title \"Les défenses du corps\" of image 'schema.png' is not "
+        f"{SOURCE}:7:46: error: the title \"Les défenses du corps\" of image 'schema.png' is not "
         "printed; use a block of type 'figure' for a caption"])
 
 
@@ -72,9 +72,9 @@ def test_an_image_title_is_refused_at_the_title_with_the_figure_block_named(chec
 ], ids=["inline-bold", "line-break", "block", "comment", "script"])
 def test_raw_html_is_refused_and_named(check, line, column, tag):
     code, problems = check(line)
-    assert code == 1 and problems[0] == f"{SOURCE}:7:{column}: HTML '{tag}' {HTML}"
+    assert code == 1 and problems[0] == f"{SOURCE}:7:{column}: error: HTML '{tag}' {HTML}"
     # An element's end tag is HTML too: named at its own place.
-    assert problems[1:] == ([f"{SOURCE}:7:13: HTML '</b>' {HTML}"] if tag == "<b>" else [])
+    assert problems[1:] == ([f"{SOURCE}:7:13: error: HTML '</b>' {HTML}"] if tag == "<b>" else [])
 
 
 @pytest.mark.parametrize("lines, where, message", [
@@ -97,7 +97,7 @@ def test_raw_html_is_refused_and_named(check, line, column, tag):
         "unused-link-definition", "footnote"])
 def test_other_constructs_that_would_not_print_as_written_are_refused(check, lines, where,
                                                                        message):
-    assert check(*lines) == (1, [f"{SOURCE}:{where}: {message}"])
+    assert check(*lines) == (1, [f"{SOURCE}:{where}: error: {message}"])
 
 
 def test_what_prints_faithfully_is_accepted(check):
@@ -148,7 +148,7 @@ def test_a_construct_in_another_markdown_field_is_located_there(content, run, mo
     code, _, err = run("check", "--content", "content", "--output", "output",
                        "--lang", "fr", "--leaflet", "immunotherapy-basics")
     assert code == 1
-    assert f"content/blocks/basics-cover/fr.yaml:{line}:{column}: HTML '<i>' {HTML}" in err
+    assert f"content/blocks/basics-cover/fr.yaml:{line}:{column}: error: HTML '<i>' {HTML}" in err
 
 
 # --- source addresses ----------------------------------------------------------------
@@ -239,7 +239,7 @@ def test_a_source_url_that_is_not_a_web_address_is_refused_where_it_is(content, 
                        "--leaflet", "immunotherapy-basics")
     assert code == 1 and "Traceback" not in err
     assert [row for row in err.splitlines() if row.startswith("content/")] == [
-        f"content/sources.yaml:{line}:{column}: {message}"]
+        f"content/sources.yaml:{line}:{column}: error: {message}"]
 
 
 # --- messages ------------------------------------------------------------------------
@@ -251,8 +251,8 @@ def test_an_unknown_block_type_is_named_as_written(content, run, monkeypatch):
     code, _, err = run("check", "--content", "content", "--output", "output", "--lang", "fr",
                        "--leaflet", "immunotherapy-basics")
     assert code == 1
-    assert f"{SOURCE}:1:7: unknown block type 'txt' (did you mean 'text'?); expected one of: " \
-           "cover, text, " in err
+    assert f"{SOURCE}:1:7: error: unknown block type 'txt' (did you mean 'text'?); expected " \
+           "one of: cover, text, " in err
     assert "the text" not in err
 
 
@@ -271,4 +271,4 @@ def test_a_tab_in_yaml_says_to_use_spaces_at_the_tab(content, run, monkeypatch, 
                        "--leaflet", "immunotherapy-basics")
     assert code == 1 and "Traceback" not in err
     assert [row for row in err.splitlines() if row.startswith("content/")] == [
-        f"{SOURCE}:{where}: YAML syntax error: {message}"]
+        f"{SOURCE}:{where}: error: YAML syntax error: {message}"]

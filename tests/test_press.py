@@ -35,7 +35,7 @@ def press_build(tmp_path_factory) -> Path:
     """Every press edition of the shipped library: every format, language and clinic."""
     output = tmp_path_factory.mktemp("press")
     for format in FORMATS:
-        assert main(["--output", str(output), "--variant", "press", "--format", format,
+        assert main(["--output", str(output), "--variant", "press", "--layout", format,
                      "-j", "2"]) == 0
     return output
 
@@ -237,7 +237,7 @@ def test_the_output_intent_is_the_profile_file_itself(press_build):
 def test_press_pdfs_are_byte_identical_across_j1_and_j2(press_build, tmp_path):
     """The profile's bytes once depended on what a worker rendered before."""
     output = tmp_path / "j1"
-    assert main(["--output", str(output), "--variant", "press", "--format", "a5-booklet",
+    assert main(["--output", str(output), "--variant", "press", "--layout", "a5-booklet",
                  "--lang", "fr,ar", "-j", "1"]) == 0
     built = sorted(path.relative_to(output) for path in press_pdfs(output))
     assert len(built) >= 6

@@ -71,7 +71,7 @@ def test_a_translation_without_record_is_told_the_exact_record_to_write(run, con
     fingerprint = load_library(ROOT / "content").blocks[TRANSLATED]["fr"].block.fingerprint()
     code, _, err = run("check", "--content", str(content))
     assert code == 1
-    assert f"blocks/{TRANSLATED}/es.yaml:1:1: missing required field 'translation'" in err
+    assert f"blocks/{TRANSLATED}/es.yaml:1:1: error: missing required field 'translation'" in err
     assert (f"add 'translation: {{from: fr, fingerprint: \"{fingerprint}\"}}' (the fingerprint "
             f"of the fr text now), or 'python3 build.py status --mark-current es:{TRANSLATED}' "
             "writes it") in err
@@ -83,7 +83,7 @@ def test_a_record_without_fingerprint_is_told_the_fingerprint(run, content):
     fingerprint = load_library(ROOT / "content").blocks[TRANSLATED]["fr"].block.fingerprint()
     code, _, err = run("check", "--content", str(content))
     assert code == 1
-    assert (f"es.yaml:3:14: missing required field 'fingerprint'; add 'fingerprint: "
+    assert (f"es.yaml:3:14: error: missing required field 'fingerprint'; add 'fingerprint: "
             f"\"{fingerprint}\"' (the fingerprint of fr.yaml now)") in err
 
 
@@ -128,8 +128,8 @@ def test_building_a_language_in_progress_lists_what_is_missing_and_says_preview(
     assert code == 1
     problems = [line for line in err.splitlines() if ": language 'es'" in line]
     assert len(problems) == 1, err   # one message, not one per block
-    assert re.match(r".*project\.yaml:7:\d+: language 'es' is in progress: 16 blocks have no "
-                    r"'es' translation yet \(what-is-immunotherapy, tolerance, .*\); "
+    assert re.match(r".*project\.yaml:7:\d+: error: language 'es' is in progress: 16 blocks have "
+                    r"no 'es' translation yet \(what-is-immunotherapy, tolerance, .*\); "
                     r"build a preview.* with '--lang es --preview'", problems[0])
     assert not (tmp_path / "out" / "es").exists()
 
@@ -212,7 +212,7 @@ def test_a_block_of_a_language_in_progress_is_still_checked(run, spanish):
     edit(spanish / "blocks" / TRANSLATED / "es.yaml", "title:", "titel:")
     code, _, err = run("check", "--content", str(spanish))
     assert code == 1
-    assert re.search(rf"blocks/{TRANSLATED}/es\.yaml:\d+:1: unknown field 'titel' "
+    assert re.search(rf"blocks/{TRANSLATED}/es\.yaml:\d+:1: error: unknown field 'titel' "
                      r"\(did you mean 'title'\?\)", err), err
 
 
@@ -228,4 +228,4 @@ def test_a_wrong_language_in_progress_is_a_located_error(run, content, in_progre
     edit(content / "project.yaml", "languages: [fr, en, de, tr, ar]\n",
          f"languages: [fr, en, de, tr, ar]\nin_progress: {in_progress}\n")
     code, _, err = run("check", "--content", str(content))
-    assert code == 1 and f"project.yaml:7:{column}: {message}" in err, err
+    assert code == 1 and f"project.yaml:7:{column}: error: {message}" in err, err

@@ -97,7 +97,7 @@ def test_no_palette_colour_can_make_the_mark_the_colour_of_the_paper(content, tm
 
 def test_every_panel_of_a_printed_tri_fold_sheet_carries_the_mark(content, tmp_path, run):
     code, _, err = run(*cli(content, tmp_path / "out", "--lang", "fr", "--clinic", "generic",
-                            "--leaflet", "immunotherapy-basics", "--format", "tri-fold",
+                            "--leaflet", "immunotherapy-basics", "--layout", "tri-fold",
                             "--variant", "press"))
     assert code == 0, err
     document = pdfium.PdfDocument(tmp_path / "out/fr/immunotherapy-basics.tri-fold.press.pdf")
@@ -120,7 +120,7 @@ def test_character_references_in_markdown_are_checked_as_the_page_shows_them(run
     block.write_text("\n".join(lines) + "\n")
     code, _, err = run("check", "--content", str(content), "--lang", "fr")
     assert code == 1
-    assert f"tolerance/fr.yaml:{body + 2}:14: U+202E" in err and "character reference" in err
+    assert f"tolerance/fr.yaml:{body + 2}:14: error: U+202E" in err and "character reference" in err
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -303,7 +303,8 @@ def test_the_marks_own_words_are_drawn_in_a_font_no_setting_replaces(content, tm
     for page in PdfReader(tmp_path / "out/fr/immunotherapy-basics.pdf").pages:
         fonts = {str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
         assert any("leaflets-draft-mark" in font for font in fonts), fonts
-    edit(content / "project.yaml", "    Noto Naskh Arabic:", "    leaflets-draft-mark:\n"
-         "      regular: NotoSans-Regular.ttf\n    Noto Naskh Arabic:")
+    edit(content / "project.yaml", "    Noto Sans Arabic:", "    leaflets-draft-mark:\n"
+         "      package: fontpkg-noto-sans\n      regular: NotoSans[wdth,wght].ttf\n"
+         "    Noto Sans Arabic:")
     code, _, err = run("check", "--content", str(content))
     assert code == 1 and "is the DRAFT mark's own" in err

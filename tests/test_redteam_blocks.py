@@ -65,7 +65,8 @@ def test_an_image_in_a_faq_answer_is_checked_where_it_is_written(content, run, m
     add_block(content, "questions-test", FAQ.replace("{image}", image))
     code, located, err = check_french(run, content, monkeypatch)
     assert "Traceback" not in err
-    assert (code, located) == (1, [f"content/blocks/questions-test/fr.yaml:7:{column}: {message}"])
+    assert (code, located) == (
+        1, [f"content/blocks/questions-test/fr.yaml:7:{column}: error: {message}"])
 
 
 def test_an_approval_seals_the_bytes_of_an_image_in_a_faq_answer(content, run):
@@ -99,7 +100,8 @@ def test_a_figure_whose_alt_is_only_spaces_is_refused_at_its_alt(content, run, m
     add_block(content, "picture-test", FIGURE.replace("Un carré rouge.", '"   "'))
     (content / "assets/picture.svg").write_text(SVG.replace("{href}", "schema.png"))
     assert check_french(run, content, monkeypatch)[:2] == (1, [
-        "content/blocks/picture-test/fr.yaml:4:6: this value is only spaces; write its text, "
+        "content/blocks/picture-test/fr.yaml:4:6: error: this value is only spaces; write its "
+        "text, "
         "or leave the field out where it is optional"])
 
 

@@ -133,7 +133,7 @@ def test_a_hostile_citation_id_is_an_error_where_it_is_written(run, content, wri
     _edit(content / WHAT_IS, CLAIM, CLAIM[:-1] + f" {written}.")
     code, err = _check(run, content)
     assert code == 1
-    assert "blocks/what-is-immunotherapy/fr.yaml:5:135: unknown source" in err, err
+    assert "blocks/what-is-immunotherapy/fr.yaml:5:135: error: unknown source" in err, err
 
 
 MALFORMED = {
@@ -260,7 +260,7 @@ def test_a_tri_fold_that_cites_nothing_prints_no_empty_sources_list(run, content
     _mini(content, "basics-cover, what-is-immunotherapy, tolerance, contact, sources",
           omit="tolerance")
     code, err = _build(run, content, tmp_path / "out", "--lang", "fr", "--leaflet", "mini",
-                       "--clinic", "generic", "--format", "tri-fold")
+                       "--clinic", "generic", "--layout", "tri-fold")
     if code == 1:   # refused: the omit list is named
         assert "the tri-fold edition leaves out every block that cites a source" in err, err
         return
@@ -302,7 +302,7 @@ def test_a_printed_citation_always_has_its_list_entry(run, content, tmp_path):
 def test_an_arabic_tri_fold_lists_fewer_sources_numbered_as_it_cites_them(run, tmp_path):
     selection = ("--lang", "ar", "--leaflet", SIDE_EFFECTS, "--clinic", "generic")
     assert _build(run, CONTENT, tmp_path / "a4", *selection)[0] == 0
-    assert _build(run, CONTENT, tmp_path / "fold", *selection, "--format", "tri-fold")[0] == 0
+    assert _build(run, CONTENT, tmp_path / "fold", *selection, "--layout", "tri-fold")[0] == 0
     full = tmp_path / f"a4/ar/{SIDE_EFFECTS}.pdf"
     short = tmp_path / f"fold/ar/{SIDE_EFFECTS}.tri-fold.pdf"
     for pdf in (full, short):
@@ -343,10 +343,10 @@ def test_turkish_and_arabic_support_blocks_print_no_number(run, tmp_path):
 
 @pytest.mark.parametrize(("old", "new", "where"), [
     ("name: Ligue contre le cancer (France)", 'name: "Ligue contre le cancer \u202e(France)"',
-     "project.yaml:72:37: U+202E"),
+     "project.yaml:72:37: error: U+202E"),
     ("about: Une équipe de psychologues", "about: Une équipe\u200b de psychologues",
-     "project.yaml:74:24: U+200B"),
-    ('phone: "0 800 940 939"', 'phone: "0800 CANCER"', "project.yaml:73:20: a phone number"),
+     "project.yaml:74:24: error: U+200B"),
+    ('phone: "0 800 940 939"', 'phone: "0800 CANCER"', "project.yaml:73:20: error: a phone number"),
 ], ids=["bidi override in a name", "zero-width space in an about", "letters in a phone"])
 def test_a_support_line_with_hidden_or_odd_characters_is_refused_where_written(
         run, content, old, new, where):
@@ -365,7 +365,7 @@ def test_a_placeholder_in_a_support_line_is_checked(run, content):
 def test_an_unknown_source_kind_is_an_error_where_it_is_written(run, content):
     _edit(content / "sources.yaml", "kind: information-file", "kind: podcast")
     code, err = _check(run, content)
-    assert code == 1 and "sources.yaml:15:9: 'kind' must be one of" in err, err
+    assert code == 1 and "sources.yaml:15:9: error: 'kind' must be one of" in err, err
 
 
 # --- XLIFF and PO: a citation is a code, import writes nothing check refuses -----------

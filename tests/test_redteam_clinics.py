@@ -71,9 +71,10 @@ def test_a_placeholder_as_a_link_address_is_located_in_the_block(run, content, t
          "[Écrivez-nous]({clinic.email}) ou [appelez]( <{clinic.contacts.oncology}> ). "
          "Posez-leur toutes vos questions")
     err = check(run, content)
-    assert (f"{position(block, '{clinic.email}')}: '{{clinic.email}}' is a link's address") in err
-    assert f"{position(block, '{clinic.contacts.oncology}')}: '{{clinic.contacts.oncology}}' " \
-           "is a link's address" in err
+    assert (f"{position(block, '{clinic.email}')}: error: '{{clinic.email}}' is a link's "
+            "address") in err
+    assert (f"{position(block, '{clinic.contacts.oncology}')}: error: "
+            "'{clinic.contacts.oncology}' is a link's address") in err
     # As the text of a link, or escaped, it is text.
     edit(block, "[Écrivez-nous]({clinic.email}) ou [appelez]( <{clinic.contacts.oncology}> )",
          "[{clinic.email}](https://example.org/{{clinic.name}) ou")
@@ -89,7 +90,7 @@ def test_a_long_word_in_a_clinic_name_keeps_the_tri_fold_header_on_its_panel(run
          "name: Clinique Anticonstitutionnellementextraordinairementinterminable des Tilleuls")
     output = tmp_path / "out"
     code, _, err = run(*cli(content, output, "--leaflet", BASICS, "--lang", "fr,ar",
-                            "--clinic", TILLEULS, "--format", "tri-fold"))
+                            "--clinic", TILLEULS, "--layout", "tri-fold"))
     assert code == 0, err
     for language in ("fr", "ar"):
         pdf = output / f"clinics/{TILLEULS}/{language}/{BASICS}.tri-fold.pdf"

@@ -90,5 +90,6 @@ def test_a_translation_made_from_itself_is_a_located_error(run, content, records
     code, _, err = run("check", "--content", str(content))
     assert code == 1
     chain = " → ".join(["de", *records.values()] if len(records) == 1 else ["de", "en", "de"])
-    assert (f"blocks/tolerance/de.yaml:4:9: 'from: {records['de']}' never leads to the fr text "
+    assert (f"blocks/tolerance/de.yaml:4:9: error: 'from: {records['de']}' never leads to the fr "
+            f"text "
             f"({chain}); translate from fr, or from a translation of it") in err, err

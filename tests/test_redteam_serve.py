@@ -37,7 +37,7 @@ def server(tmp_path: Path) -> Iterator[Running]:
     (output / "fr/page.html").write_text("<html><body><p>Bonjour</p></body></html>")
     (output / "fr/page.pdf").write_bytes(b"%PDF-1.7 ...")
     live = Live()
-    preview = PreviewServer(("127.0.0.1", 0), output, live, Pages(ROOT / "templates"), False)
+    preview = PreviewServer(("127.0.0.1", 0), output, live, Pages((ROOT / "templates",)), False)
     thread = Thread(target=preview.serve_forever, daemon=True)
     thread.start()
     try:
@@ -204,5 +204,5 @@ def test_a_bidi_control_quoted_by_an_error_is_named_not_obeyed(content):
         load_library(content)
     problems = problems_of(raised.value)
     assert any("\u202e" in problem for problem in problems)
-    page = Pages(ROOT / "templates").errors(problems, 1).decode()
+    page = Pages((ROOT / "templates",)).errors(problems, 1).decode()
     assert "\u202e" not in page and "unknown field &#39;a&lt;U+202E&gt;b&#39;" in page

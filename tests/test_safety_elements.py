@@ -36,7 +36,7 @@ def test_a_clinic_without_a_night_line_cannot_print_a_leaflet_that_says_whom_to_
          '    hours:\n      - {days: [mon], opens: "08:00", closes: "09:00"}\n')
     code, err = _check(run, content)
     assert code == 1
-    assert ("content/clinics/clinique-des-tilleuls.yaml:7:1: the clinic's editions of "
+    assert ("content/clinics/clinique-des-tilleuls.yaml:7:1: error: the clinic's editions of "
             "immunotherapy-basics, immunotherapy-response, immunotherapy-side-effects tell "
             "patients whom to call: give the number that answers at night, at weekends and "
             "on public holidays, a contact with 'always: true'") in err
@@ -92,9 +92,10 @@ def test_support_lines_are_the_reader_s_country_s_and_none_is_invented(shipped_b
 
 @pytest.mark.parametrize(("old", "new", "error"), [
     ("source: ligue-ecoute", "source: ligue-ecoutes",
-     "content/project.yaml:75:15: unknown source 'ligue-ecoutes' (did you mean 'ligue-ecoute'?)"),
+     "content/project.yaml:75:15: error: unknown source 'ligue-ecoutes' (did you mean "
+     "'ligue-ecoute'?)"),
     ("\n  de:\n    - name: Krebs", "\n  it:\n    - name: Krebs",
-     "content/project.yaml:81:3: helplines for 'it', which is not one of the languages"),
+     "content/project.yaml:81:3: error: helplines for 'it', which is not one of the languages"),
 ], ids=["unknown source", "unknown language"])
 def test_a_support_line_is_checked_where_it_is_written(run, content, old, new, error):
     edit(content / "project.yaml", old, new)

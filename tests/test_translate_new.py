@@ -101,7 +101,7 @@ def test_a_language_already_in_the_project_is_refused_where_it_is_listed(run, co
                                                                          locales, tmp_path):
     status, err = _refused(run, content, locales, tmp_path, "de")
     assert status == 1
-    assert "project.yaml:6:21: language 'de' is already one of the languages" in err
+    assert "project.yaml:6:21: error: language 'de' is already one of the languages" in err
 
 
 def test_a_script_without_a_font_stack_says_what_to_add(run, content, locales, tmp_path):
@@ -129,6 +129,6 @@ def test_a_project_file_of_another_shape_is_refused_not_guessed_at(run, content,
         LANGUAGES, "languages:\n  - fr\n  - en\n  - de\n  - tr\n  - ar\n"))
     status, err = _refused(run, content, locales, tmp_path, "es")
     assert status == 1
-    assert ("project.yaml:6:1: expected 'languages' written as one flow list of plain codes "
+    assert ("project.yaml:6:1: error: expected 'languages' written as one flow list of plain codes "
             "on its own line ('languages: [fr, en]')") in err
     assert "add 'es' to both by hand" in err

@@ -81,12 +81,15 @@ def _same_but_for(old: str, new: str, code: str) -> bool:
 
 
 class _NewLanguage:
-    def __init__(self, library: Library, code: str, locales: Path):
+    def __init__(self, library: Library, code: str, locales: Path, theme: Path | None):
         self.library, self.code = library, code
         self.document = library.project_document
         self.project_path = Path(self.document.path)
-        self.template = locales / "messages.pot"
+        self.template = (theme or locales) / "messages.pot"
         self.catalog = locales / code / "LC_MESSAGES" / "messages.po"
+        # A library inherits the catalog its theme has: it needs none of its own.
+        self.inherited = theme is not None and (theme / code / "LC_MESSAGES" /
+                                                "messages.po").is_file()
         self.problems: list[Problem] = []
 
     def fail(self, key_path: tuple, message: str) -> None:
@@ -145,23 +148,28 @@ class _NewLanguage:
 
 
 def new_language(library: Library, code: str, locales: Path, to: Path | None,
-                 units: Callable[[], bytes]) -> list[str]:
+                 units: Callable[[], bytes], theme: Path | None = None) -> list[str]:
     """Add ``code`` to the project; ``units`` makes the XLIFF of every unit to translate
-    into it. Writes nothing unless everything is right. What to print."""
+    into it. ``theme``: the catalogs ``locales`` overrides, which give the template and
+    may have the language's catalog already. Writes nothing unless everything is right.
+    What to print."""
     if not _CODE.fullmatch(code) or not known_locale(code):
         raise UsageError(f"unknown language code {code!r}: Babel (CLDR) has no locale of that "
                          "name; expected a code such as 'es', 'it' or 'pt_BR'")
-    job = _NewLanguage(library, code, locales)
+    job = _NewLanguage(library, code, locales, theme)
     job.check()
     if job.problems:
         raise ContentError(job.problems)
-    project, catalog, xliff = job.project_text(), job.catalog_bytes(), units()
+    project, xliff = job.project_text(), units()
+    catalog = None if job.inherited else job.catalog_bytes()
     to = to or Path(f"{code}.xlf")
-    atomic_write(job.catalog, catalog)
+    if catalog is not None:
+        atomic_write(job.catalog, catalog)
     atomic_write(to, xliff)
     # Last: were a write above to fail, the project would not list a language it lacks.
     atomic_write(job.project_path, project, keep_mode=True)
-    return [f"{shown(job.project_path)}: '{code}' added to languages and in_progress",
-            f"wrote {shown(job.catalog)} (from {shown(job.template)}; translate its strings)",
-            f"wrote {to} (every unit to translate; send it to the translator, then "
+    made = (f"wrote {shown(job.catalog)} (from {shown(job.template)}; translate its strings)"
+            if catalog is not None else f"the template strings in '{code}' are the theme's")
+    return [f"{shown(job.project_path)}: '{code}' added to languages and in_progress", made,
+            f"wrote {shown(to)} (every unit to translate; send it to the translator, then "
             f"'translate import {to.name}')"]

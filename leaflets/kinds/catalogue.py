@@ -169,7 +169,7 @@ def _ui_pages(site: Site, clinic_id: str | None) -> list[tuple[str, str]]:
 
 def _catalog_readable(site: Site, code: str) -> bool:
     try:
-        load_catalog(site.roots.locales, code)
+        load_catalog(site.roots.catalog_folders, code)
     except ContentError:
         return False   # a language still in progress: its page follows once its catalog does
     return True
@@ -179,10 +179,10 @@ def _render(site: Site, rows: list[Row], clinic_id: str | None, folder: Path, co
             pages: list[tuple[str, str]]) -> str:
     library = site.library
     ui = language(code)
-    environment = Environment(loader=FileSystemLoader(site.roots.templates), autoescape=True,
+    environment = Environment(loader=FileSystemLoader(site.roots.template_folders), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                               trim_blocks=True, lstrip_blocks=True)
-    install_catalog(environment, load_catalog(site.roots.locales, ui.code))
+    install_catalog(environment, load_catalog(site.roots.catalog_folders, ui.code))
     prefix = folder.relative_to(site.output)
     languages = sorted({row.main.language for row in rows}, key=library.languages.index)
     return environment.get_template("catalogue.html.j2").render(

@@ -73,7 +73,7 @@ class Words:
     """The catalog's sentences, in each language, with that language's typography."""
 
     def __init__(self, site: Site):
-        self.locales = site.roots.locales
+        self.locales = site.roots.catalog_folders
 
     def say(self, code: str, message: str, **values: str) -> str:
         translations = load_catalog(self.locales, code)

@@ -90,11 +90,11 @@ class Stylesheet:
 
 
 def stylesheet(library: Library, roots: Roots) -> Stylesheet:
-    path = roots.templates / STYLESHEET
+    path = roots.template(STYLESHEET)
     rules = path.read_bytes()
     inputs = {roots.key(path): sha256(rules)}
     faces = []
-    for font in web_fonts(library.project):
+    for font in web_fonts(library.project, roots.content):
         inputs[roots.key(font.face.path)] = font.source_sha256
         faces.append(f"@font-face {{ font-family: {css_family(font.face.family)}; "
                      f"font-weight: {font.face.weight}; font-style: {font.face.style}; "
@@ -220,7 +220,7 @@ def _shared_files(site: Site, folders: set[str]) -> dict[str, Callable[[], bytes
     if not folders:
         return {}
     sheet = stylesheet(site.library, site.roots)
-    fonts = web_fonts(site.library.project)
+    fonts = web_fonts(site.library.project, site.roots.content)
     wanted: dict[str, Callable[[], bytes]] = {}
     for folder in folders:
         static = f"{folder}{STATIC}/"

@@ -76,14 +76,28 @@ class Model(BaseModel):
 # --- project settings ---------------------------------------------------------------
 
 class FontFamily(Model):
+    """A family's files, in a Python package that ships fonts (``fontpkg-noto-sans``, the
+    same bytes on every system) or in a folder of the project's own. A face may name a
+    variable font: it is drawn from that font's instance at the face's weight."""
+
+    package: Text | None = None     # a distribution's name, as pip installs it
+    directory: Text | None = Field(None, validate_default=True)   # relative: to content/
     regular: Text
     bold: Text | None = None
     italic: Text | None = None
     bold_italic: Text | None = Field(None, alias="bold-italic")
 
+    @field_validator("directory")
+    @classmethod
+    def _one_place(cls, directory: str | None, info: ValidationInfo) -> str | None:
+        if checking_rules(info) and (directory is None) == (info.data.get("package") is None):
+            raise broken("a font family names where its files are: 'package' (a Python "
+                         "font package, such as fontpkg-noto-sans) or 'directory' (a "
+                         "folder), one of them")
+        return directory
+
 
 class Fonts(Model):
-    directories: list[Text] = Field(min_length=1)
     families: dict[Text, FontFamily] = Field(min_length=1)
     scripts: dict[Text, list[Text]] = Field(min_length=1)
 

@@ -31,7 +31,12 @@ STOPPING = (signal.SIGINT, signal.SIGTERM)
 
 
 def watched(paths: Paths) -> list[Path]:
-    return [paths.content, paths.templates, paths.locales]
+    """The content, and the templates and catalogs a build reads: the library's own where
+    it has them, and the theme's (a library need not override any)."""
+    roots = paths.roots
+    shared = [folder for folder in (*roots.template_folders, *roots.catalog_folders)
+              if folder.is_dir()]
+    return list(dict.fromkeys([paths.content, *shared]))
 
 
 def _changes(paths: Paths, timeout_ms: int):
@@ -111,7 +116,8 @@ def serve(paths: Paths, selection: Selection, jobs: int, host: str, port: int,
 def _listening(paths: Paths, live: Live, host: str, port: int,
                public: bool) -> PreviewServer:
     try:
-        return PreviewServer((host, port), paths.output, live, Pages(paths.templates), public)
+        pages = Pages(paths.roots.template_folders)
+        return PreviewServer((host, port), paths.output, live, pages, public)
     except OSError as error:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}; choose another "
                          "--port") from None

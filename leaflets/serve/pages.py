@@ -30,9 +30,9 @@ _BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 class Pages:
     """Renders the preview's pages; templates are read again when they change."""
 
-    def __init__(self, templates: Path):
-        self.folder = templates / "serve"
-        self.environment = Environment(loader=FileSystemLoader(self.folder), autoescape=True,
+    def __init__(self, template_folders: tuple[Path, ...]):
+        self.folders = [folder / "serve" for folder in template_folders]
+        self.environment = Environment(loader=FileSystemLoader(self.folders), autoescape=True,
                                        undefined=StrictUndefined, trim_blocks=True,
                                        lstrip_blocks=True)
 
@@ -60,7 +60,10 @@ class Pages:
         return None if found is None else self.render("review.html.j2", version, review=found)
 
     def asset(self, name: str) -> bytes | None:
-        return (self.folder / name).read_bytes() if name in ASSETS else None
+        if name not in ASSETS:
+            return None
+        found = next(path for folder in self.folders if (path := folder / name).is_file())
+        return found.read_bytes()
 
 
 def script_tag(version: int) -> Markup:

@@ -22,11 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
-# What WeasyPrint needs from the system, the press colour profile (libgs-common) and the
-# Hunspell dictionaries of the shipped languages (check's spelling). The fonts are Python
-# packages, in the lock files.
+# What WeasyPrint needs from the system, the press colour profile (libgs-common), the
+# shipped library's Arabic face (fonts-noto-core: see content/project.yaml) and the
+# Hunspell dictionaries of the shipped languages (check's spelling). The Latin fonts are
+# Python packages, in the lock files.
 SYSTEM_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "libgs-common",
-                   "hunspell-fr", "hunspell-en-gb", "hunspell-de-de", "hunspell-tr", "hunspell-ar"]
+                   "fonts-noto-core", "hunspell-fr", "hunspell-en-gb", "hunspell-de-de",
+                   "hunspell-tr", "hunspell-ar"]
 # Where there is no apt: the command that installs Pango (and HarfBuzz with it), by
 # sys.platform, or by the ID of /etc/os-release on Linux; Windows's is WeasyPrint's own.
 PANGO_COMMANDS = {

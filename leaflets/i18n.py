@@ -90,6 +90,8 @@ def _compile(code: str, found: dict[Path, bytes], templates: list[bytes]) -> Tra
                     merged[message.id] = message
     problems += [problem for template in templates
                  for problem in _missing_entries(template, merged, next(iter(found)))]
+    if len(found) > 1 and templates:
+        problems += _unknown_overrides(list(found.items())[:-1], templates, code)
     if problems:
         raise ContentError(problems)
     buffer = BytesIO()
@@ -117,6 +119,19 @@ def _parse_catalog(path: Path, code: str, raw: bytes) -> Catalog:
         return read_po(BytesIO(raw), locale=code.replace("-", "_"), abort_invalid=True)
     except (PoFileError, ValueError) as error:
         raise ContentError([Problem(Location(shown(path)), f"invalid catalog: {error}")]) from None
+
+
+def _unknown_overrides(overrides: list[tuple[Path, bytes]], templates: list[bytes],
+                       code: str) -> list[Problem]:
+    """Entries of a library's own catalog that override no string of the templates: a
+    misspelt msgid would leave the string it meant to change as the theme has it."""
+    known = {message.id for template in templates for message in read_po(BytesIO(template))}
+    return [Problem(Location(shown(path), message.lineno or 1), (
+                f"'{_first(message.id)}' is not a string of the templates, so it overrides "
+                "nothing; copy the msgid from messages.pot exactly"))
+            for path, raw in overrides
+            for message in read_po(BytesIO(raw), locale=code.replace("-", "_"))
+            if message.id and message.id not in known]
 
 
 def _missing_entries(template: bytes | None, catalog: Catalog, path: Path) -> list[Problem]:

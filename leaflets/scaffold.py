@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import suppress
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -30,6 +31,7 @@ from string import Template
 import yaml
 
 from . import interchange, jsonschemas, theme
+from .editions import GENERIC
 from .errors import UsageError
 from .interchange.language import new_language
 from .model import BLOCK_TYPES, Library, LibraryLoader
@@ -193,8 +195,23 @@ def init(folder: Path, source_language: str = "fr", *, today: date | None = None
 
 
 def _write(root: Path, files: Files) -> list[str]:
-    for relative, data in files.items():
-        atomic_write(root / relative, data)
+    """Every file or none: those written before a failure (a full disk, a read-only
+    folder) are removed again with the folders made for them, so that the command can
+    simply be run again. A file that was there (a leaflet given a new block) is written
+    last, whole or not at all."""
+    new_files = [root / relative for relative in files if not (root / relative).exists()]
+    new_folders = {folder for path in new_files for folder in path.parents
+                   if not folder.exists()}
+    try:
+        for relative, data in files.items():
+            atomic_write(root / relative, data)
+    except BaseException:
+        for path in new_files:
+            path.unlink(missing_ok=True)
+        for folder in sorted(new_folders, key=lambda folder: len(folder.parts), reverse=True):
+            with suppress(OSError):   # not empty: something else was put there meanwhile
+                folder.rmdir()
+        raise
     return [f"wrote {relative.as_posix()}" for relative in files]
 
 
@@ -277,6 +294,9 @@ class _Addition:
         return self._write(files)
 
     def clinic(self, clinic_id: str) -> list[str]:
+        if clinic_id == GENERIC:
+            raise UsageError(f"'{GENERIC}' names the editions without a clinic ('--clinic "
+                             f"{GENERIC}'): a clinic needs another id")
         self._free(f"clinic '{clinic_id}'", CONTENT / "clinics" / f"{clinic_id}.yaml",
                    CONTENT / "clinics" / clinic_id)
         return self._write(_clinic_file(clinic_id, _texts_in(self.source, "'new'")["clinic"]))

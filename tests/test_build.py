@@ -49,7 +49,7 @@ def test_every_edition_is_a_real_pdf_in_its_language(shipped_build, leaflet, lan
     # Every font is embedded, and each one comes from the configured Noto families or is
     # the DRAFT mark's own: nothing fell back to a font the host happens to have.
     assert fonts_of(reader) <= {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Italic",
-                                "Noto-Sans-Arabic", "Noto-Sans-Arabic-Bold",
+                                "Noto-Naskh-Arabic", "Noto-Naskh-Arabic-Bold",
                                 "leaflets-draft-mark-Bold"}
     text = pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
     assert LIBRARY.leaflets[leaflet].leaflet.reference in text

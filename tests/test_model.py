@@ -179,6 +179,6 @@ def test_a_missing_glyph_is_located_in_the_value_that_prints_it(content, run, tm
     located = [line.replace(str(content.parent) + "/", "") for line in err.splitlines()
                if "U+2603" in line]
     assert located == [
-        "content/blocks/basics-cover/fr.yaml:7:25: U+2603 '☃' (SNOWMAN) has no glyph in Noto "
-        "Sans; use another character or add a font that has it to fonts.scripts.Latn in "
+        "content/blocks/basics-cover/fr.yaml:7:25: error: U+2603 '☃' (SNOWMAN) has no glyph in "
+        "Noto Sans; use another character or add a font that has it to fonts.scripts.Latn in "
         "project.yaml"]

@@ -303,8 +303,8 @@ def test_the_marks_own_words_are_drawn_in_a_font_no_setting_replaces(content, tm
     for page in PdfReader(tmp_path / "out/fr/immunotherapy-basics.pdf").pages:
         fonts = {str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
         assert any("leaflets-draft-mark" in font for font in fonts), fonts
-    edit(content / "project.yaml", "    Noto Sans Arabic:", "    leaflets-draft-mark:\n"
+    edit(content / "project.yaml", "    Noto Naskh Arabic:", "    leaflets-draft-mark:\n"
          "      package: fontpkg-noto-sans\n      regular: NotoSans[wdth,wght].ttf\n"
-         "    Noto Sans Arabic:")
+         "    Noto Naskh Arabic:")
     code, _, err = run("check", "--content", str(content))
     assert code == 1 and "is the DRAFT mark's own" in err

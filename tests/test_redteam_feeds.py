@@ -76,6 +76,9 @@ def test_a_clinic_whose_every_leaflet_is_withdrawn_keeps_its_feed(library, tmp_p
     assert all("TEST-03" in entry.summary for entry in feed.entries)
 
 
+CLINIC_ID = "clinique-exemple"   # bundle takes the clinic alone: --leaflet is build's
+
+
 def test_a_bundle_is_refused_while_a_built_file_is_missing(library, tmp_path, run):
     """A PDF deleted by hand after the build: its record was dropped, and the bundle was
     written over the good one without it, its catalogue page and web page still linking
@@ -83,13 +86,14 @@ def test_a_bundle_is_refused_while_a_built_file_is_missing(library, tmp_path, ru
     output = tmp_path / "output"
     options = ("--content", str(library), "--output", str(output), "--leaflet", "every-block",
                "--clinic", "clinique-exemple")
+    bundling = ("--content", str(library), "--output", str(output), "--clinic", CLINIC_ID)
     assert run(*options)[0] == 0
-    assert run("bundle", *options)[0] == 0
+    assert run("bundle", *bundling)[0] == 0
     bundle = output / "bundles/clinique-exemple.zip"
     good = bundle.read_bytes()
     assert "clinique-exemple/fr/every-block.pdf" in zipfile.ZipFile(bundle).namelist()
     (output / CLINIC / "fr/every-block.pdf").unlink()
-    code, _, err = run("bundle", *options)
+    code, _, err = run("bundle", *bundling)
     assert code != 0 and "Traceback" not in err
     assert f"{CLINIC}fr/every-block.pdf changed or went missing" in err
     assert bundle.read_bytes() == good
@@ -106,7 +110,8 @@ def test_a_bundle_is_refused_while_a_thumbnail_is_missing(library, tmp_path, run
     assert run(*options)[0] == 0
     thumbnail = next((output / CLINIC / "thumbnails").glob("*.png"))
     thumbnail.unlink()
-    code, _, err = run("bundle", *options)
+    code, _, err = run("bundle", "--content", str(library), "--output", str(output),
+                       "--clinic", CLINIC_ID)
     assert code != 0 and "Traceback" not in err and "cannot write" not in err
     assert f"{thumbnail.relative_to(output).as_posix()} changed or went missing" in err
     assert not (output / "bundles/clinique-exemple.zip").exists()

@@ -62,4 +62,4 @@ def test_status_words_counts_new_and_stale_words_and_shared_blocks_once(content:
 def test_words_goes_with_status_only(run):
     code, _, err = run("check", "--words")
     assert code == 2
-    assert "--words goes with 'status'" in err
+    assert "'--words' does not apply to 'check' (it goes with status)" in err

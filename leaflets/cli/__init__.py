@@ -21,7 +21,7 @@ from . import commands, starting
 from .arguments import parse
 from .building import build, waiting
 from .output import Console
-from .parser import CommandLineError
+from .parser import COMMANDS, CommandLineError
 
 __all__ = ["main"]
 
@@ -40,15 +40,18 @@ def main(argv: list[str] | None = None) -> int:
     except CommandLineError as error:
         print(error.usage, end="", file=sys.stderr)
         console.error(f"{error.prog}: error: {error}")
+        if _json_asked(argv):
+            console.data(commands.message_data(str(error)))
         return EXIT_USAGE
     console = Console(quiet=arguments.quiet, verbose=arguments.verbose, color=arguments.color)
+    as_json = arguments.command in JSON_COMMANDS and arguments.format == "json"
     try:
         return run(arguments, console)
     except UsageError as error:
-        console.error(f"{prog}: error: {error}")
+        _failure(console, as_json, str(error), f"{prog}: error: ")
         return EXIT_USAGE
     except ContentError as error:
-        if arguments.command in JSON_COMMANDS and arguments.format == "json":
+        if as_json:
             console.data(commands.content_error_data(error))
         else:
             for problem in error.problems:
@@ -56,15 +59,32 @@ def main(argv: list[str] | None = None) -> int:
             console.error(str(error).splitlines()[-1])   # the count of problems
         return EXIT_FAILED
     except LeafletError as error:
-        console.error(str(error))
+        _failure(console, as_json, str(error))
         return EXIT_FAILED
     except BrokenPipeError:    # stdout piped into a reader that stopped (| head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except OSError as error:   # the output folder cannot be written: full, read-only…
-        console.error(f"cannot write {error.filename}: {error.strerror}" if error.filename
-                      else str(error))
+        _failure(console, as_json, f"cannot write {error.filename}: {error.strerror}"
+                 if error.filename else str(error))
         return EXIT_FAILED
+
+
+def _failure(console: Console, as_json: bool, message: str, prefix: str = "") -> None:
+    """A command that failed before it could report: the line on stderr, and with
+    --format json the JSON document too, so that stdout is always one."""
+    console.error(prefix + message)
+    if as_json:
+        console.data(commands.message_data(message))
+
+
+def _json_asked(argv: list[str]) -> bool:
+    """Whether argv asks a command that reports in JSON for it (read before parsing,
+    for a usage error): '--format json' and no other command named."""
+    others = set(COMMANDS) - set(JSON_COMMANDS)
+    asked = any(token == "--format=json" or (token == "--format" and following == "json")
+                for token, following in zip(argv, [*argv[1:], ""], strict=True))
+    return asked and not others & set(argv)
 
 
 def _color_asked(argv: list[str]) -> str:

@@ -101,6 +101,8 @@ def usage_problems(arguments: argparse.Namespace) -> list[str]:
         problems.append("--executor dask and --scheduler ADDRESS go together")
     if arguments.command == "serve":
         problems.append(serve.address_problem(arguments.host, arguments.port, arguments.public))
+    if arguments.command == "check" and arguments.preflight and arguments.format == "json":
+        problems.append("check --preflight reports as text only: leave out --format json")
     if arguments.command == "schema" and arguments.kind and arguments.write:
         problems.append("schema --write DIR writes every kind: leave out the kind")
     problems.append(_preview_problem(arguments))

@@ -167,3 +167,10 @@ def content_error_data(error: ContentError) -> dict[str, list[dict[str, object]]
     """Invalid content as --format json reports it."""
     return {"errors": [problem_data(problem, "error") for problem in error.problems],
             "warnings": []}
+
+
+def message_data(message: str) -> dict[str, list[dict[str, object]]]:
+    """A failure that names no place in the content (wrong usage, a missing library),
+    as --format json reports it."""
+    return {"errors": [{"path": None, "line": None, "column": None, "severity": "error",
+                        "message": message}], "warnings": []}

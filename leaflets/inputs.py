@@ -20,6 +20,7 @@ from . import theme
 TOOL = "tool"   # the input that stands for the code of this tool
 # The tool's catalogs, where a library has catalogs of its own that override them.
 THEME_CATALOGS = "theme-locales"
+THEME_TEMPLATE = "!"   # "!partials/masthead.html.j2": the theme's, not the library's copy
 
 
 def sha256(data: bytes) -> str:
@@ -55,7 +56,10 @@ class Roots:
         return tuple(dict.fromkeys((self.locales, self.theme_locales)))
 
     def template(self, name: str) -> Path:
-        """The file a template name stands for: the first folder that has it."""
+        """The file a template name stands for: the first folder that has it; the theme's
+        own with a leading ``!`` (what a library's copy of a template extends)."""
+        if name.startswith(THEME_TEMPLATE):
+            return self.theme_templates / name.removeprefix(THEME_TEMPLATE)
         candidates = [folder / name for folder in self.template_folders]
         return next((path for path in candidates if path.is_file()), candidates[0])
 

@@ -27,7 +27,7 @@ from . import i18n, markup
 from .editions import Edition, is_draft, online_address, printed_block_files
 from .filling import fill_placeholders
 from .formats import BACK_PANEL_ID, BACK_PANEL_TYPES, SHEET_SIDES, panel_widths
-from .inputs import Roots, sha256
+from .inputs import THEME_TEMPLATE, Roots, sha256
 from .languages import Language, language
 from .model import Block, Colour, CoverBlock, Library, Source
 from .model.citations import numbering
@@ -151,6 +151,9 @@ class RecordingEnvironment(Environment):
         self.requested: set[str] = set()
 
     def get_template(self, name, parent=None, globals=None):
+        if parent is not None and name == parent:
+            # A library's copy that extends or includes its own name means the theme's.
+            name = THEME_TEMPLATE + name
         self.requested.add(name if parent is None else self.join_path(name, parent))
         return super().get_template(name, parent, globals)
 

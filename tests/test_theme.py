@@ -154,3 +154,15 @@ def test_the_themes_own_catalog_must_hold_every_string_of_its_templates(theme_ca
         'msgid "Published"\nmsgstr "Veröffentlicht"\n', ""))
     with pytest.raises(ContentError, match="'Published' is missing from the catalog"):
         load_catalog((theme_catalogs,), "de")
+
+
+def test_a_librarys_template_may_wrap_the_themes_of_the_same_name(root):
+    """A copy that includes (or extends) its own name means the theme's, as Sphinx's
+    '!layout.html': the library adds to the theme's template without copying it."""
+    own = root / "templates" / "blocks" / "text.html.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text('{% include "blocks/text.html.j2" %}<p>WRAPPED-BY-THE-LIBRARY</p>\n')
+    printed = " ".join(text(build(root), root / "output").split())
+    assert "WRAPPED-BY-THE-LIBRARY" in printed and "Page 1 sur" in printed
+    own.write_text('{% include "!blocks/text.html.j2" %}<p>NAMED-THE-THEMES</p>\n')
+    assert "NAMED-THE-THEMES" in text(build(root), root / "output")

@@ -100,8 +100,7 @@ class Build:
 
 
 def check_output_folder(paths: Paths) -> None:
-    """The output folder is the tool's: it may not be inside what the tool reads or is,
-    nor hold it (``--output .`` would write the catalogue among the content)."""
+    """The output folder is the tool's: it may not be inside what the tool reads or is."""
     output = paths.output.resolve()
     roots = paths.roots
     for name, folder in (("content", paths.content), ("templates", paths.templates),
@@ -110,9 +109,6 @@ def check_output_folder(paths: Paths) -> None:
         if output.is_relative_to(folder.resolve()):
             raise UsageError(f"--output {paths.output} is inside the {name} folder "
                              f"{folder}; choose a folder of its own, such as output/")
-        if folder.resolve().is_relative_to(output):
-            raise UsageError(f"--output {paths.output} holds the {name} folder {folder}; "
-                             "choose a folder of its own, such as output/")
 
 
 def prepare(paths: Paths, selection: Selection) -> Prepared:

@@ -166,3 +166,20 @@ def test_a_librarys_template_may_wrap_the_themes_of_the_same_name(root):
     assert "WRAPPED-BY-THE-LIBRARY" in printed and "Page 1 sur" in printed
     own.write_text('{% include "!blocks/text.html.j2" %}<p>NAMED-THE-THEMES</p>\n')
     assert "NAMED-THE-THEMES" in text(build(root), root / "output")
+
+
+def test_an_override_rebuilds_the_editions_that_use_it_and_no_other(root):
+    """A string of the Arabic catalog changed by the library: the Arabic editions are
+    rebuilt, the French ones are not touched."""
+    paths = Paths.of(root)
+    selection = builder.Selection(languages=("fr", "ar"), clinics=("generic",),
+                                  variants=("screen",))
+    builder.build(paths, selection, builder.Execution(jobs=1))
+    override = root / "locales" / "ar" / "LC_MESSAGES" / "messages.po"
+    override.parent.mkdir(parents=True)
+    override.write_text(OVERRIDE.replace("Feuillet %(page)s sur %(pages)s",
+                                         "الورقة %(page)s من %(pages)s"))
+    again = builder.build(paths, selection, builder.Execution(jobs=1))
+    rebuilt = {outcome.edition.language for outcome in again.outcomes if not outcome.skipped}
+    skipped = {outcome.edition.language for outcome in again.outcomes if outcome.skipped}
+    assert rebuilt == {"ar"} and skipped == {"fr"}

@@ -84,8 +84,6 @@ def _missing_system_packages(packages: list[str]) -> list[str]:
 
 def _install_system_packages(packages: list[str], required: bool = True) -> None:
     if shutil.which("dpkg-query") is None:   # not Debian/Ubuntu: no package names to check
-        if required and ctypes.util.find_library("pango-1.0") is None:
-            _say(pango_hint(sys.platform, _read_os_release()))
         return
     missing = _missing_system_packages(packages)
     if not missing:
@@ -168,6 +166,8 @@ def ensure_environment(argv: list[str]) -> None:
     testing, setting_up = argv[:1] == ["test"], argv[:1] == ["setup"]
     extra = "test" if testing else _setup_extra(argv[1:]) if setting_up else None
     _install_system_packages(SYSTEM_PACKAGES)
+    if shutil.which("dpkg-query") is None and ctypes.util.find_library("pango-1.0") is None:
+        _say(pango_hint(sys.platform, _read_os_release()))   # once, where there is no apt
     if testing:
         _install_system_packages(TEST_SYSTEM_PACKAGES, required=False)
     python = _ensure_venv(extra)

@@ -37,7 +37,7 @@ from .errors import BuildError, ContentError, SetupError, UsageError
 from .filling import filled_text
 from .glyphs import catalog_glyphs, missing_glyphs
 from .i18n import load_catalog, typography
-from .inputs import TOOL, CurrentHashes, Roots
+from .inputs import TOOL, CurrentHashes
 from .kinds import (
     EditionKind,
     OutputKind,
@@ -59,9 +59,9 @@ from .registry import FORMATS, VARIANTS, missing_files
 from .render import Job
 from .tasks import Task, render_html
 from .templates import Templates
+from .theme import PACKAGE
 from .workers import Execution, RenderSettings, executor, render_job
 
-ROOT = Path(__file__).resolve().parent.parent
 KNOWN_KINDS = frozenset(kind.name for kind in default_edition_kinds())
 __all__ = ["Build", "Builder", "Execution", "GENERIC", "Outcome", "Paths", "Selection", "build",
            "prepare", "render_html"]
@@ -105,7 +105,7 @@ def check_output_folder(paths: Paths) -> None:
     roots = paths.roots
     for name, folder in (("content", paths.content), ("templates", paths.templates),
                          ("locales", paths.locales), ("theme", roots.theme_templates),
-                         ("catalogs", roots.theme_locales), ("code", ROOT / "leaflets")):
+                         ("catalogs", roots.theme_locales), ("code", PACKAGE)):
         if output.is_relative_to(folder.resolve()):
             raise UsageError(f"--output {paths.output} is inside the {name} folder "
                              f"{folder}; choose a folder of its own, such as output/")
@@ -148,7 +148,7 @@ def prepare(paths: Paths, selection: Selection) -> Prepared:
 def tool_version() -> str:
     """Stands for the code that turns inputs into outputs: this package and WeasyPrint."""
     digest = hashlib.sha256(version("weasyprint").encode())
-    for path in sorted((ROOT / "leaflets").rglob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -288,7 +288,7 @@ class Builder:
                                                      outputs, hashes(TOOL)), edition)
         if not tasks:
             return
-        settings = RenderSettings(library.project.model_dump_json(), self._resolved_roots())
+        settings = RenderSettings(library.project.model_dump_json(), self.paths.roots.resolved())
         with ExitStack() as stack:
             pool = self.pool or executor(self.execution, settings, stack)
             for edition, rendered, error in _results(pool, settings, tasks):
@@ -304,9 +304,6 @@ class Builder:
     def _finish(self, result: Build, total: int, error: str | None, record: Record | None,
                 edition: Edition) -> None:
         self._report(result, Outcome(edition, None if error else record, error=error), total)
-
-    def _resolved_roots(self) -> Roots:
-        return self.paths.roots.resolved()
 
     def _write(self, library: Library, edition: Edition,
                laid_out: list[tuple[EditionKind, Product, dict[str, str]]],

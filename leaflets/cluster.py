@@ -10,7 +10,6 @@ the build after a bounded wait, with a message naming the scheduler.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 import uuid
@@ -22,13 +21,14 @@ from io import BytesIO
 from pathlib import Path, PurePath
 
 from .errors import BuildError, SetupError, UsageError
+from .inputs import sha256
 from .shipment import Shipment, render_on_worker
+from .theme import PACKAGE
 from .workers import RenderSettings, render_job
 
 CONNECT_SECONDS = 5      # an unreachable scheduler is reported within this
 POLL_SECONDS = 0.5       # how often the client asks the scheduler how many workers it has
 CODE_PLUGIN = "leaflets-code"
-PACKAGE = Path(__file__).resolve().parent
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)   # fixed, so the same code gives the same archive
 
 
@@ -86,7 +86,7 @@ def code_plugins(archive: bytes) -> list:
 
     from distributed.diagnostics.plugin import SchedulerPlugin, WorkerPlugin
 
-    folder_name = f"leaflets-code-{hashlib.sha256(archive).hexdigest()[:16]}"
+    folder_name = f"leaflets-code-{sha256(archive)[:16]}"
 
     def install(local_directory: str) -> None:
         folder = Path(local_directory) / folder_name

@@ -33,6 +33,10 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 
+    def diagnostic(self, severity: str) -> str:
+        """As compilers print it, for editors' problem matchers: path:line:col: error: …"""
+        return f"{self.location}: {severity}: {self.message}"
+
 
 def shown(path: Path) -> Path:
     """A path as an author finds it: relative to the working directory where possible."""
@@ -53,8 +57,8 @@ class ContentError(LeafletError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         count = len(self.problems)
-        summary = f"{count} problem{'s' if count != 1 else ''} in the content"
-        super().__init__("\n".join([*map(str, self.problems), summary]))
+        self.summary = f"{count} problem{'s' if count != 1 else ''} in the content"
+        super().__init__("\n".join([*map(str, self.problems), self.summary]))
 
 
 class SetupError(LeafletError):

@@ -11,7 +11,6 @@ the fontTools release, so the same lock file gives the same bytes on every machi
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +19,7 @@ from io import BytesIO
 from pathlib import Path
 
 from .errors import SetupError
+from .inputs import sha256
 from .model import Project
 from .model.schemas import MARK_FAMILY
 from .outputs import atomic_write
@@ -123,9 +123,9 @@ def _static_face(source: Path, size: int, mtime: int, weight: str, style: str) -
     coordinates["wght"] = _WEIGHTS[weight]
     if "ital" in coordinates:
         coordinates["ital"] = 1 if style == "italic" else 0
-    key = "\n".join([hashlib.sha256(data).hexdigest(), version,
+    key = "\n".join([sha256(data), version,
                      *(f"{tag}={value:g}" for tag, value in sorted(coordinates.items()))])
-    cached = _cache_folder() / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".ttf")
+    cached = _cache_folder() / (sha256(key.encode())[:24] + ".ttf")
     if not _is_font(cached):   # a damaged file is made again
         try:
             atomic_write(cached, instance(data, coordinates))

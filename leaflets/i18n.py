@@ -56,14 +56,13 @@ def load_catalog(folders: Path | Sequence[Path], code: str) -> Translations:
             f"'pybabel init -i locales/messages.pot -d locales -l {code}' and translate it"))])
     templates = [path.read_bytes() for folder in folders
                  if (path := folder / "messages.pot").is_file()]
-    key = (code, tuple((path, sha256(raw)) for path, raw in found.items()),
-           tuple(map(sha256, templates)))
+    digests = {path: sha256(raw) for path, raw in found.items()}
+    key = (code, tuple(digests.items()), tuple(map(sha256, templates)))
     chain = tuple(path.resolve() for path in paths)
     cached = _compiled.get(chain)
     if cached is None or cached[0] != key:
         cached = key, _compile(code, found, templates)
-        cached[1].files = {path: sha256(found[path]) if path in found else None
-                           for path in paths}
+        cached[1].files = {path: digests.get(path) for path in paths}   # None: absent
         _compiled[chain] = cached
     return cached[1]
 
@@ -71,9 +70,9 @@ def load_catalog(folders: Path | Sequence[Path], code: str) -> Translations:
 def _compile(code: str, found: dict[Path, bytes], templates: list[bytes]) -> Translations:
     """One catalog from the files of a chain, the first overriding; each entry checked
     where it is written."""
-    merged, origins, problems = None, {}, []
+    merged, origins, problems, parsed = None, {}, [], {}
     for path, raw in reversed(found.items()):
-        catalog = _parse_catalog(path, code, raw)
+        catalog = parsed[path] = _parse_catalog(path, code, raw)
         lines = raw.decode("utf-8").splitlines()
         for message in catalog:
             if message.id:
@@ -88,10 +87,13 @@ def _compile(code: str, found: dict[Path, bytes], templates: list[bytes]) -> Tra
                 if message.id:   # replaced, not merged: Catalog's [] = would keep the old string
                     merged.delete(message.id, message.context)
                     merged[message.id] = message
-    problems += [problem for template in templates
-                 for problem in _missing_entries(template, merged, next(iter(found)))]
+    template_ids = [[message.id for message in read_po(BytesIO(template)) if message.id]
+                    for template in templates]
+    problems += [problem for ids in template_ids
+                 for problem in _missing_entries(ids, merged, next(iter(found)))]
     if len(found) > 1 and templates:
-        problems += _unknown_overrides(list(found.items())[:-1], templates, code)
+        overrides = {path: parsed[path] for path in list(found)[:-1]}
+        problems += _unknown_overrides(overrides, {id_ for ids in template_ids for id_ in ids})
     if problems:
         raise ContentError(problems)
     buffer = BytesIO()
@@ -121,27 +123,22 @@ def _parse_catalog(path: Path, code: str, raw: bytes) -> Catalog:
         raise ContentError([Problem(Location(shown(path)), f"invalid catalog: {error}")]) from None
 
 
-def _unknown_overrides(overrides: list[tuple[Path, bytes]], templates: list[bytes],
-                       code: str) -> list[Problem]:
+def _unknown_overrides(overrides: dict[Path, Catalog], known: set) -> list[Problem]:
     """Entries of a library's own catalog that override no string of the templates: a
     misspelt msgid would leave the string it meant to change as the theme has it."""
-    known = {message.id for template in templates for message in read_po(BytesIO(template))}
     return [Problem(Location(shown(path), message.lineno or 1), (
                 f"'{_first(message.id)}' is not a string of the templates, so it overrides "
                 "nothing; copy the msgid from messages.pot exactly"))
-            for path, raw in overrides
-            for message in read_po(BytesIO(raw), locale=code.replace("-", "_"))
+            for path, catalog in overrides.items() for message in catalog
             if message.id and message.id not in known]
 
 
-def _missing_entries(template: bytes | None, catalog: Catalog, path: Path) -> list[Problem]:
-    """The strings of the template (messages.pot) that the catalog lacks."""
-    if template is None:
-        return []
+def _missing_entries(template_ids: list, catalog: Catalog, path: Path) -> list[Problem]:
+    """The strings of a template (messages.pot) that the catalog lacks."""
     return [Problem(Location(shown(path)), (
-                f"'{_first(message.id)}' is missing from the catalog; run 'pybabel update -i "
+                f"'{_first(message_id)}' is missing from the catalog; run 'pybabel update -i "
                 "locales/messages.pot -d locales' and translate it"))
-            for message in read_po(BytesIO(template)) if message.id and message.id not in catalog]
+            for message_id in template_ids if message_id not in catalog]
 
 
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&[#a-zA-Z]")

@@ -268,9 +268,11 @@ def _inherited(path: Path, roots: Roots) -> Path:
     """A file a template or stylesheet refers to: where it is, or, if it is not there and
     lies under a templates folder, the same file of the next folder that has it (a
     library's stylesheet may use the theme's pictures, and the theme's the library's)."""
+    if path.is_file():
+        return path
     for folder in roots.template_folders:
         folder = folder.resolve()
-        if not path.is_file() and path.is_relative_to(folder):
+        if path.is_relative_to(folder):
             return roots.template(path.relative_to(folder).as_posix()).resolve()
     return path
 

@@ -35,7 +35,7 @@ from .editions import GENERIC
 from .errors import UsageError
 from .interchange.language import new_language
 from .model import BLOCK_TYPES, Library, LibraryLoader
-from .model.blocks import SourcesBlock
+from .model.citations import sources_blocks
 from .model.schemas import IDENTIFIER, add_years, known_locale
 from .outputs import atomic_write
 from .registry import DEFAULT_FORMAT
@@ -243,8 +243,9 @@ def new(root: Path, kind: str, name: str, leaflet: str | None = None, *,
 
 
 def _new_language(root: Path, library: Library, code: str, locales: Path) -> list[str]:
-    """As 'translate new': listed in progress, units to translate written out, a catalog
-    of its own only where the theme has none."""
+    """Like 'translate new' (listed in progress, units to translate written out), but for a
+    library that inherits the theme's catalogs: a catalog of its own only where the theme
+    has none ('translate new' works on this repository, whose catalogs are the theme)."""
     return new_language(library, code, locales, root / "translations" / f"{code}.xlf",
                         lambda: interchange.export(library, code), theme=theme.CATALOGS)
 
@@ -270,20 +271,19 @@ class _Addition:
         self._free(f"block '{block_id}'", CONTENT / "blocks" / block_id)
         return _block_files(block_id, shape, self.source, self.translations)
 
-    def _write(self, files: Files, edited: list[str] = ()) -> list[str]:
+    def _write(self, files: Files) -> list[str]:
         if not (self.root / SCHEMA_FOLDER).is_dir():   # where the modelines point
             files = {**_schema_files(), **files}
         notes = [f"no '{code}' text was written: translate {block.as_posix()} before "
                  f"building '{code}'" for code in self.untranslated
                  for block in files if block.name == f"{self.source}.yaml"]
-        return [*_write(self.root, files), *edited, *notes]
+        return [*_write(self.root, files), *notes]
 
     def block(self, block_id: str, leaflet_id: str | None) -> list[str]:
         files = self._new_block(block_id, _NEW_BLOCK)
-        if leaflet_id is None:
-            return self._write(files)
-        path, text = _listed_in(self.root, self.library, leaflet_id, block_id)
-        files[path] = text
+        if leaflet_id is not None:
+            path, text = _listed_in(self.root, self.library, leaflet_id, block_id)
+            files[path] = text
         return self._write(files)
 
     def leaflet(self, leaflet_id: str, today: date) -> list[str]:
@@ -313,9 +313,7 @@ def _listed_in(root: Path, library: Library, leaflet_id: str, block_id: str
             f"is not one of: {', '.join(library.leaflets)}"
         raise UsageError(f"leaflet '{leaflet_id}' {state}; the block was not added")
     listed = leaflet_file.leaflet.blocks
-    lists = [index for index, listed_id in enumerate(listed) if isinstance(
-        getattr(library.blocks.get(listed_id, {}).get(library.project.source_language),
-                "block", None), SourcesBlock)]
+    lists = sources_blocks(library.blocks, listed, library.project.source_language)
     anchor = lists[0] if lists else len(listed) - 1
     line_index = leaflet_file.document.where(("blocks", anchor)).line - 1
     lines = (root / relative).read_text(encoding="utf-8").splitlines(keepends=True)

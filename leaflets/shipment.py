@@ -10,17 +10,16 @@ render time limit is enforced here otherwise (within_time_limit).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import astuple, dataclass, replace
 from functools import partial
 from pathlib import Path, PurePath
 
-from .inputs import Roots
+from .inputs import Roots, sha256
 from .model import Project
 from .render import Job, Rendered, over_the_time_limit, press_profile, project_faces
 from .workers import RenderSettings, forget_renderers, renderer_for
@@ -47,18 +46,18 @@ class Shipment:
         files, blobs = [], {}
         for path in dict.fromkeys(Path(path).absolute() for path in paths):
             data = path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
+            digest = sha256(data)
             files.append((str(path), roots.key(path), digest))
             blobs[digest] = data
         listing = "\n".join(f"{path}\0{digest}" for path, _, digest in files)
-        return cls(hashlib.sha256(listing.encode()).hexdigest(), tuple(files), blobs, faces)
+        return cls(sha256(listing.encode()), tuple(files), blobs, faces)
 
 
 def root_files(roots: Roots) -> list[Path]:
     """Every file under the roots; none a symbolic link takes outside its root, which the
     render's sandbox would refuse."""
     found = []
-    for folder in dict.fromkeys(value for value in astuple(roots) if isinstance(value, Path)):
+    for folder in dict.fromkeys(astuple(roots)):
         folder = folder.resolve()
         found += [path for path in sorted(folder.rglob("*"))
                   if path.is_file() and path.resolve().is_relative_to(folder)]
@@ -73,13 +72,16 @@ class Placement:
     client_keys: dict[str, str]   # the worker's input key of each file → the client's
 
 
-_placements: dict[tuple[str, RenderSettings], Placement] = {}
+# The latest build's placement, with what it was placed for: a worker keeps one.
+_placed: tuple[tuple[str, RenderSettings], Placement] | None = None
 _worker_lock = threading.Lock()   # one render at a time: a Renderer is not thread-safe
 
 
 def placement(shipment: Shipment, settings: RenderSettings) -> Placement:
     """The shipment's files in this worker's folder, laid out once per worker process."""
-    if (shipment.digest, settings) not in _placements:
+    global _placed
+    key = (shipment.digest, settings)
+    if _placed is None or _placed[0] != key:
         from distributed import get_worker
 
         tree = Path(get_worker().local_directory) / "leaflets-inputs" / shipment.digest
@@ -89,10 +91,9 @@ def placement(shipment: Shipment, settings: RenderSettings) -> Placement:
         for other in tree.parent.iterdir():
             if other != tree:
                 shutil.rmtree(other, ignore_errors=True)
-        _placements.clear()
         forget_renderers()
-        _placements[shipment.digest, settings] = placed(shipment, settings, tree)
-    return _placements[shipment.digest, settings]
+        _placed = key, placed(shipment, settings, tree)
+    return _placed[1]
 
 
 def lay_out(shipment: Shipment, tree: Path) -> None:
@@ -111,10 +112,7 @@ def mirrored(tree: Path, path: str | PurePath) -> Path:
 
 
 def placed(shipment: Shipment, settings: RenderSettings, tree: Path) -> Placement:
-    roots = replace(settings.roots, **{
-        field.name: mirrored(tree, getattr(settings.roots, field.name))
-        for field in fields(settings.roots) if isinstance(getattr(settings.roots, field.name),
-                                                          PurePath)})
+    roots = Roots(*(mirrored(tree, folder) for folder in astuple(settings.roots)))
     shipped = {path for path, _, _ in shipment.files}
     project = json.loads(settings.project_json, object_hook=lambda value: {
         key: str(mirrored(tree, item)) if isinstance(item, str) and item in shipped else item

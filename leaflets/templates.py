@@ -120,10 +120,11 @@ class RecordingLoader(BaseLoader):
     def get_source(self, environment, template):
         path = self.roots.template("/".join(split_template_path(template)))
         # A link out of the templates folders would print any file of the machine.
-        if not any(path.resolve().is_relative_to(folder.resolve())
+        target = path.resolve()
+        if not any(target.is_relative_to(folder.resolve())
                    for folder in self.roots.template_folders):
-            raise TemplateNotFound(f"{template} (a link to {path.resolve()}, outside the "
-                                   "templates folders)")
+            raise TemplateNotFound(f"{template} (a link to {target}, outside the templates "
+                                   "folders)")
         try:
             data = path.read_bytes()
             mtime = path.stat().st_mtime_ns

@@ -13,8 +13,8 @@ import pypdfium2 as pdfium
 import pytest
 import yaml
 
-from leaflets.builder import ROOT
 from leaflets.cli import main
+from leaflets.paths import CHECKOUT as ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SOURCES_FILE = ROOT / "content" / "sources.yaml"

@@ -20,12 +20,11 @@ from ..workers import Execution
 from . import commands, starting
 from .arguments import parse
 from .building import build, waiting
-from .output import Console
+from .output import EXIT_FAILED, EXIT_USAGE, Console
 from .parser import COMMANDS, CommandLineError
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 JSON_COMMANDS = ("build", "check", "status")
 
 
@@ -56,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for problem in error.problems:
                 console.problem(problem)
-            console.error(str(error).splitlines()[-1])   # the count of problems
+            console.error(error.summary)
         return EXIT_FAILED
     except LeafletError as error:
         _failure(console, as_json, str(error))

@@ -11,9 +11,7 @@ from .. import builder
 from ..editions import Selection
 from ..render import harfbuzz_subsetter_available
 from ..workers import Execution
-from .output import Console
-
-EXIT_OK, EXIT_FAILED = 0, 1
+from .output import EXIT_FAILED, EXIT_OK, Console
 
 
 def build(paths: builder.Paths, selection: Selection, execution: Execution, console: Console,

@@ -18,9 +18,7 @@ from ..model import Library, LibraryLoader, load_library
 from ..outputs import Outputs, output_lock
 from ..registry import VARIANTS
 from ..render import press_profile
-from .output import Console, problem_data
-
-EXIT_OK, EXIT_FAILED = 0, 1
+from .output import EXIT_FAILED, EXIT_OK, Console, problem_data
 
 
 def check(paths: builder.Paths, selection: Selection, console: Console, strict: bool,

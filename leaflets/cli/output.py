@@ -18,6 +18,8 @@ SEVERITY_COLOURS = {"error": RED, "failed": RED, "warning": YELLOW}
 SEVERITY = re.compile(r"(?:^|(?<=: ))(error|failed|warning):")
 LOCATED = re.compile(r"^\S.*?:\d+:\d+: ")
 COLOR_CHOICES = ("auto", "always", "never")
+# Exit codes: success; content or build errors; wrong usage.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def colour_wanted(choice: str, stream: TextIO) -> bool:
@@ -66,7 +68,7 @@ class Console:
             self._err(text)
 
     def problem(self, problem: Problem, severity: str = "error") -> None:
-        line = diagnostic(problem, severity)
+        line = problem.diagnostic(severity)
         self.warning(line) if severity == "warning" else self.error(line)
 
     def _err(self, text: str) -> None:
@@ -78,10 +80,6 @@ class Console:
 
 def _coloured(match: re.Match) -> str:
     return f"{BOLD}{SEVERITY_COLOURS[match.group(1)]}{match.group(0)}{RESET}"
-
-
-def diagnostic(problem: Problem, severity: str) -> str:
-    return f"{problem.location}: {severity}: {problem.message}"
 
 
 def problem_data(problem: Problem, severity: str) -> dict[str, object]:

@@ -3,13 +3,10 @@ schema."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .. import jsonschemas, scaffold
-from .output import Console
-
-EXIT_OK = 0
+from .output import EXIT_OK, Console
 
 
 def init(folder: Path, language: str, console: Console) -> int:
@@ -33,5 +30,5 @@ def schema(kind: str | None, folder: Path | None, console: Console) -> int:
             console.say(f"wrote {path}")
         return EXIT_OK
     schemas = jsonschemas.schemas()
-    print(json.dumps(schemas[kind] if kind else schemas, indent=2, ensure_ascii=False))
+    console.data(schemas[kind] if kind else schemas)
     return EXIT_OK

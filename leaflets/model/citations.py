@@ -30,6 +30,13 @@ MARKDOWN_FIELDS = frozenset({"body", "intro", "note", "what_you_can_do", "answer
 CITATION = re.compile(r"\[@([^\]\s]*)\]")
 
 
+
+def sources_blocks(blocks, block_ids: list[str], source_language: str) -> list[int]:
+    """Where a leaflet's list of blocks has a block of type 'sources' (its indexes)."""
+    return [index for index, block_id in enumerate(block_ids)
+            if isinstance(getattr(blocks.get(block_id, {}).get(source_language), "block", None),
+                          SourcesBlock)]
+
 def markdown_values(data: object, key_path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
     """Every Markdown field of a block's data, at any depth (a question's answer)."""
     items = (data.items() if isinstance(data, dict)
@@ -145,9 +152,7 @@ def sources_list_problems(leaflet_file: LeafletFile, blocks: dict[str, dict[str,
                        for code, block_file in blocks.get(block_id, {}).items()
                        if languages is None or code in languages)]
 
-    lists = [index for index, block_id in enumerate(leaflet.blocks)
-             if isinstance(getattr(blocks.get(block_id, {}).get(source_language), "block", None),
-                           SourcesBlock)]
+    lists = sources_blocks(blocks, leaflet.blocks, source_language)
     anywhere = citing(leaflet.blocks, None)
     if anywhere and not lists:
         yield document.problem(("blocks",), (

@@ -111,7 +111,7 @@ def warm_pool(jobs: int) -> ProcessPoolExecutor:
 def problems_of(error: LeafletError) -> list[str]:
     """Each located message of an error, as the compilers print them."""
     if isinstance(error, ContentError):
-        return [f"{problem.location}: error: {problem.message}" for problem in error.problems]
+        return [problem.diagnostic("error") for problem in error.problems]
     return [f"error: {line}" for line in str(error).splitlines()]
 
 

@@ -62,7 +62,8 @@ class Pages:
     def asset(self, name: str) -> bytes | None:
         if name not in ASSETS:
             return None
-        found = next(path for folder in self.folders if (path := folder / name).is_file())
+        found = next((path for folder in self.folders if (path := folder / name).is_file()),
+                     self.folders[-1] / name)
         return found.read_bytes()
 
 
